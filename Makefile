@@ -1,0 +1,38 @@
+# am-az-normalization: `make build` sets up and builds everything; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: help venv build check test lint lock clean
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed  ## create .venv with the pinned dependencies
+
+build: $(VENV)/.installed  ## validate the package and build every output into build/
+	$(PY) -m scripts.validate
+
+check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
+	$(PY) -m scripts.validate
+
+test: $(VENV)/.installed  ## run the test suite
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed  ## ruff over scripts and tests
+	$(VENV)/bin/ruff check scripts tests
+
+lock: $(VENV)/.installed  ## re-pin requirements.lock from the current environment
+	$(VENV)/bin/pip freeze --exclude-editable | sed '1i # Every package of the environment, pinned: `make build` installs exactly this. Regenerate with `make lock`.' > requirements.lock
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf build
