@@ -75,7 +75,7 @@ def parse(table: Table) -> pl.DataFrame:
     with duckdb.connect() as con:
         relation = con.read_csv(str(table.file), header=True, columns=columns, auto_detect=False, delimiter=",",
                                 quotechar='"', escapechar='"', strict_mode=True, null_padding=False,
-                                parallel=True)
+                                na_values=[""], parallel=True)
         return relation.pl()
 
 

@@ -46,8 +46,10 @@ class Context:
 
 
 def check(name: str, error: str, expr: Expr) -> pa.Check:
-    """A column check from a polars expression over the column name; null cells pass (ignore_na)."""
-    return pa.Check(lambda data: data.lazyframe.select(expr(data.key)), name=name, error=error)
+    """A column check from a polars expression over the column name; an empty cell passes every check
+    (only `required` may reject it)."""
+    return pa.Check(lambda data: data.lazyframe.select(pl.col(data.key).is_null() | expr(data.key)),
+                    name=name, error=error)
 
 
 def parsed(field: dict) -> Expr:

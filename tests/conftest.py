@@ -1,0 +1,123 @@
+"""Fixtures: a small, valid copy of the package in a temporary directory, built from the real schemas."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts.package import ROOT
+
+URL_A = "https://example.org/news/handover-and-release"
+URL_B = "https://example.org/statements/ministers-meeting"
+
+
+def source_id(url: str) -> str:
+    import hashlib
+
+    return "src-" + hashlib.sha256(url.encode()).hexdigest()[:8]
+
+
+def minimal_rows() -> dict[str, list[dict]]:
+    """One valid record of every kind, linked the way real records are."""
+    return {
+        "parties": [
+            {"party_id": "armenia", "name": "Armenia", "kind": "state"},
+            {"party_id": "azerbaijan", "name": "Azerbaijan", "kind": "state"},
+            {"party_id": "russia", "name": "Russia", "kind": "state"},
+        ],
+        "places": [
+            {"place_id": "aghdam_district", "name": "Aghdam district", "kind": "district", "country_code": "AZ",
+             "iso_3166_2": "AZ-AGM"},
+            {"place_id": "moscow", "name": "Moscow", "kind": "city", "country_code": "RU"},
+        ],
+        "meetings": [
+            {"meeting_id": "mtg-0001", "date_start": "2021-01-11", "date_precision": "day", "status": "held",
+             "level": "leaders", "format": "trilateral", "place_id": "moscow", "mediator_party": "russia",
+             "summary": "The three leaders met in Moscow.", "record_status": "confirmed"},
+        ],
+        "prisoner_transfers": [
+            {"transfer_id": "trf-0001", "date": "2021-06-12", "date_precision": "day", "from_party": "azerbaijan",
+             "to_party": "armenia", "people_min": "15", "people_best": "15", "people_max": "15",
+             "people_qualifier": "exact", "people_category": "servicemen", "mine_map_handover_id": "mmh-0001",
+             "summary": "Fifteen servicemen were handed over.", "record_status": "confirmed"},
+        ],
+        "mine_map_handovers": [
+            {"handover_id": "mmh-0001", "date": "2021-06-12", "date_precision": "day", "from_party": "armenia",
+             "to_party": "azerbaijan", "area_place_ids": "aghdam_district", "mines_min": "97000",
+             "mines_best": "97000", "mines_max": "97000", "mines_qualifier": "approximate",
+             "mine_types": "not_reported", "prisoner_transfer_id": "trf-0001",
+             "summary": "Maps of mines in Aghdam district were handed over.", "record_status": "confirmed"},
+        ],
+        "claims": [
+            {"claim_id": "clm-0001", "date": "2021-08-14", "date_precision": "day", "claimant_party": "azerbaijan",
+             "claimant_person": "Ilham Aliyev", "topic": "map_accuracy", "record_id": "mmh-0001",
+             "measure": "map_accuracy", "value": "25", "value_qualifier": "exact", "unit": "percent",
+             "summary": "Said the maps were about a quarter accurate.", "record_status": "confirmed"},
+        ],
+        "sources": [
+            {"source_id": source_id(URL_A), "publisher": "Example News", "title": "Handover and release",
+             "published_date": "2021-06-12", "published_date_precision": "day", "url": URL_A, "language": "en",
+             "kind": "news", "side": "third_party"},
+            {"source_id": source_id(URL_B), "publisher": "Example Ministry", "published_date": "2021-01-11",
+             "published_date_precision": "day", "url": URL_B, "language": "en", "kind": "official_statement",
+             "side": "mediator"},
+        ],
+        "citations": [
+            {"record_id": "mtg-0001", "source_id": source_id(URL_B)},
+            {"record_id": "trf-0001", "source_id": source_id(URL_A)},
+            {"record_id": "mmh-0001", "source_id": source_id(URL_A)},
+            {"record_id": "clm-0001", "source_id": source_id(URL_A), "claimant_party": "azerbaijan"},
+        ],
+    }
+
+
+def field_names(root: Path, table: str) -> list[str]:
+    schema = json.loads((root / "schemas" / f"{table}.schema.json").read_text())
+    return [f["name"] for f in schema["fields"]]
+
+
+def write_table(root: Path, table: str, rows: list[dict]) -> Path:
+    """Write rows in the schema's column order; missing keys become empty cells."""
+    path = root / "data" / f"{table}.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, field_names(root, table), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+class PackageCopy:
+    """A temporary package: the real descriptor and schemas with small data that tests can break."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.rows = minimal_rows()
+
+    def write(self) -> PackageCopy:
+        for table, rows in self.rows.items():
+            write_table(self.root, table, rows)
+        return self
+
+    def set(self, table: str, index: int, **cells) -> PackageCopy:
+        self.rows[table][index].update(cells)
+        return self.write()
+
+    def add(self, table: str, **cells) -> PackageCopy:
+        self.rows[table].append(cells)
+        return self.write()
+
+    def csv(self, table: str) -> Path:
+        return self.root / "data" / f"{table}.csv"
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> PackageCopy:
+    root = tmp_path / "pkg"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "datapackage.json", root / "datapackage.json")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    return PackageCopy(root).write()
