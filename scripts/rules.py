@@ -11,6 +11,7 @@ Every check's `error` is a message template in which `{value}` stands for the of
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -200,6 +201,11 @@ def relation_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
                                          f"exact and approximate need {best}",
                             lambda c: pl.when(pl.col(c) == "not_reported").then(~given)
                             .otherwise(pl.col(best).is_not_null())))
+    if field.get("x-neutral") and (terms := ctx.package.descriptor.get("x-loadedTerms")):
+        loaded = r"(?i)\b(" + "|".join(re.escape(t) for t in terms) + r")\b"
+        checks.append(check("neutral", "'{value}' uses a loaded term (x-loadedTerms in datapackage.json); "
+                                       "such terms belong only in a claim's summary, attributed",
+                            lambda c: ~pl.col(c).str.contains(loaded)))
     if ref := field.get("x-listOf"):
         known = ctx.values(ref["resource"], ref["field"])
         if known is not None:
