@@ -43,7 +43,7 @@ class Context:
         frame = self.frames.get(resource)
         if frame is None or field not in frame.columns:
             return None
-        return frame.get_column(field).drop_nulls().unique()
+        return frame.get_column(field).drop_nulls().unique().implode()
 
 
 def check(name: str, error: str, expr: Expr) -> pa.Check:
@@ -167,7 +167,7 @@ def link_back_checks(table: Table, name: str, ref_table: str, ref_field: str, ct
     pairs = frame.select(ref_field, back).drop_nulls(ref_field).unique(ref_field)
     own, keys, targets = table.primary_key[0], pairs[ref_field], pairs[back]
     return [check("link_back", f"'{{value}}' does not point back at this row in its {back} column",
-                  lambda c: ~pl.col(c).is_in(keys)
+                  lambda c: ~pl.col(c).is_in(keys.implode())
                   | pl.col(c).replace_strict(keys, targets, default=None).eq_missing(pl.col(own)))]
 
 
@@ -213,10 +213,12 @@ def relation_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
             checks.append(check("list_reference", f"'{{value}}' names a {ref['field']} that is not in {ref['resource']}",
                                 lambda c: pl.col(c).str.split(delimiter).list.eval(pl.element().is_in(known)).list.all()))
     if targets := field.get("x-referencesAny"):
-        known = pl.concat([v for t in targets if (v := ctx.values(t["resource"], t["field"])) is not None])
-        names = ", ".join(t["resource"] for t in targets)
-        checks.append(check("record_reference", f"'{{value}}' is not a record in {names}",
-                            lambda c: pl.col(c).is_in(known)))
+        known = [ctx.values(t["resource"], t["field"]) for t in targets]
+        if all(k is not None for k in known):
+            ids = pl.concat([k.explode() for k in known]).implode()
+            names = ", ".join(t["resource"] for t in targets)
+            checks.append(check("record_reference", f"'{{value}}' is not a record in {names}",
+                                lambda c: pl.col(c).is_in(ids)))
     return checks
 
 

@@ -1,0 +1,358 @@
+"""What `make check` rejects, and how it says so: each fault is planted in a small valid copy of the package.
+
+Every case asserts the exit code and the `file:line:field: message` line; `main` runs in-process, so an
+uncaught exception (a traceback for the user) fails the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from scripts.package import ROOT
+from scripts.validate import main
+from tests.conftest import URL_A, PackageCopy, source_id
+
+SRC_A = source_id(URL_A)
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
+
+def check(package: PackageCopy, capsys) -> tuple[int, list[str]]:
+    code = main([str(package.root)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def assert_rejected(package: PackageCopy, capsys, expected: str) -> None:
+    code, lines = check(package, capsys)
+    assert code == 1
+    assert any(line.startswith(expected) for line in lines), "\n".join(lines)
+    assert lines[-1].endswith("found")
+
+
+def rewrite(package: PackageCopy, table: str, edit) -> None:
+    path = package.csv(table)
+    path.write_bytes(edit(path.read_bytes()))
+
+
+def edit_descriptor(package: PackageCopy, edit) -> None:
+    path = package.root / "datapackage.json"
+    descriptor = json.loads(path.read_text())
+    edit(descriptor)
+    path.write_text(json.dumps(descriptor))
+
+
+# --- a clean package ----------------------------------------------------------------------------------------
+
+def test_clean_package_prints_one_summary_line_and_exits_0(package, capsys):
+    code, lines = check(package, capsys)
+    assert code == 0
+    assert len(lines) == 1 and lines[0].startswith("ok: 8 tables")
+
+
+def test_committed_package_is_valid():
+    result = subprocess.run([sys.executable, "-m", "scripts.validate"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok:")
+
+
+def test_committed_package_passes_frictionless_validate():
+    frictionless = ROOT / ".venv" / "bin" / "frictionless"
+    result = subprocess.run([str(frictionless), "validate", "datapackage.json", "--json"], cwd=ROOT,
+                            capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    errors = [e["message"] for t in report["tasks"] for e in t["errors"]] + [e["message"] for e in report["errors"]]
+    assert report["valid"], errors[:10]
+
+
+def test_problems_end_with_a_count(package, capsys):
+    package.set("meetings", 0, status="maybe", level="kings")
+    code, lines = check(package, capsys)
+    assert code == 1 and lines[-1] == "2 problems found"
+
+
+def test_command_line_exits_1_without_a_traceback(package):
+    rewrite(package, "meetings", lambda b: b"\xef\xbb\xbf" + b)
+    result = subprocess.run([sys.executable, "-m", "scripts.validate", str(package.root)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "data/meetings.csv:1: starts with a byte-order mark" in result.stdout.splitlines()
+
+
+# --- files that cannot be read as the package's CSV dialect -------------------------------------------------
+
+def test_invalid_utf8_is_rejected_with_its_line(package, capsys):
+    package.set("meetings", 0, summary="MARKER")
+    rewrite(package, "meetings", lambda b: b.replace(b"MARKER", b"caf\xe9"))
+    assert_rejected(package, capsys, "data/meetings.csv:2: invalid UTF-8")
+
+
+def test_byte_order_mark_is_rejected(package, capsys):
+    rewrite(package, "meetings", lambda b: b"\xef\xbb\xbf" + b)
+    assert_rejected(package, capsys, "data/meetings.csv:1: starts with a byte-order mark")
+
+
+def test_crlf_line_ends_are_rejected(package, capsys):
+    rewrite(package, "meetings", lambda b: b.replace(b"\n", b"\r\n"))
+    assert_rejected(package, capsys, "data/meetings.csv:1: carriage return found")
+
+
+def test_unbalanced_quote_is_rejected_at_the_row_where_it_opens(package, capsys):
+    package.add("meetings", **{**package.rows["meetings"][0], "meeting_id": "mtg-0002"})
+    rewrite(package, "meetings", lambda b: b.replace(b"The three leaders", b'"The three leaders', 1))
+    assert_rejected(package, capsys, "data/meetings.csv:2: malformed CSV")
+
+
+def test_row_with_too_few_fields_is_rejected(package, capsys):
+    rewrite(package, "parties", lambda b: b + b"turkey,Turkey\n")
+    assert_rejected(package, capsys, "data/parties.csv:5: row has 2 fields; the header has 4")
+
+
+def test_row_with_too_many_fields_is_rejected(package, capsys):
+    rewrite(package, "parties", lambda b: b + b"turkey,Turkey,state,,extra\n")
+    assert_rejected(package, capsys, "data/parties.csv:5: row has 5 fields; the header has 4")
+
+
+def test_missing_column_is_rejected(package, capsys):
+    rewrite(package, "parties", lambda b: b.replace(b",note", b"").replace(b",state,", b",state"))
+    assert_rejected(package, capsys, "data/parties.csv:1:note: column missing from header")
+
+
+def test_renamed_column_is_rejected(package, capsys):
+    rewrite(package, "parties", lambda b: b.replace(b"kind", b"type", 1))
+    assert_rejected(package, capsys, "data/parties.csv:1:type: column not in schema")
+
+
+def test_extra_column_is_rejected(package, capsys):
+    rewrite(package, "parties", lambda b: b.replace(b"note\n", b"note,extra\n", 1))
+    assert_rejected(package, capsys, "data/parties.csv:1:extra: column not in schema")
+
+
+def test_columns_in_another_order_are_rejected(package, capsys):
+    rewrite(package, "parties", lambda b: b.replace(b"party_id,name", b"name,party_id", 1))
+    assert_rejected(package, capsys, "data/parties.csv:1:name: columns out of order")
+
+
+def test_empty_file_is_rejected(package, capsys):
+    package.csv("claims").write_bytes(b"")
+    assert_rejected(package, capsys, "data/claims.csv:1: file is empty")
+
+
+def test_missing_file_is_rejected(package, capsys):
+    package.csv("claims").unlink()
+    assert_rejected(package, capsys, "data/claims.csv: file not found")
+
+
+# --- descriptor and schemas ---------------------------------------------------------------------------------
+
+def test_broken_datapackage_json_is_rejected(package, capsys):
+    (package.root / "datapackage.json").write_text('{"name": "x",\n "resources": [\n')
+    assert_rejected(package, capsys, "datapackage.json:3: invalid JSON")
+
+
+def test_missing_schema_file_is_rejected(package, capsys):
+    (package.root / "schemas" / "places.schema.json").unlink()
+    assert_rejected(package, capsys, "schemas/places.schema.json: file not found")
+
+
+def test_schema_that_breaks_the_table_schema_spec_is_rejected(package, capsys):
+    path = package.root / "schemas" / "places.schema.json"
+    schema = json.loads(path.read_text())
+    schema["fields"][1]["type"] = "text"
+    path.write_text(json.dumps(schema))
+    assert_rejected(package, capsys, "schemas/places.schema.json: ")
+
+
+@pytest.mark.parametrize("path", ["../outside.csv", "/etc/passwd", "https://example.org/x.csv", "C:\\data\\x.csv"])
+def test_resource_path_outside_the_package_is_rejected(package, capsys, path):
+    edit_descriptor(package, lambda d: d["resources"][0].update(path=path))
+    assert_rejected(package, capsys, "datapackage.json::resources[0] (meetings).path: ")
+
+
+# --- cells: types and constraints ---------------------------------------------------------------------------
+
+def test_impossible_date_is_rejected(package, capsys):
+    package.set("meetings", 0, date_start="2021-02-30")
+    assert_rejected(package, capsys, "data/meetings.csv:2:date_start: '2021-02-30' is not a valid date")
+
+
+def test_date_before_the_ceasefire_is_rejected(package, capsys):
+    package.set("meetings", 0, date_start="2019-06-15")
+    assert_rejected(package, capsys, "data/meetings.csv:2:date_start: '2019-06-15' is less than the minimum 2020-11-10")
+
+
+def test_future_date_is_rejected(package, capsys):
+    package.set("claims", 0, date=TOMORROW)
+    assert_rejected(package, capsys, f"data/claims.csv:2:date: '{TOMORROW}' is later than today")
+
+
+def test_partial_date_with_day_precision_is_rejected(package, capsys):
+    package.set("prisoner_transfers", 0, date="2021-06")
+    assert_rejected(package, capsys, "data/prisoner_transfers.csv:2:date: '2021-06' is not a valid date")
+
+
+def test_full_date_with_month_precision_is_accepted(package, capsys):
+    package.set("meetings", 0, date_start="2021-11-01", date_precision="month")
+    assert check(package, capsys)[0] == 0
+
+
+def test_date_without_its_precision_is_rejected(package, capsys):
+    package.set("prisoner_transfers", 0, detention_date="2021-05-27")
+    assert_rejected(package, capsys,
+                    "data/prisoner_transfers.csv:2:detention_date: '2021-05-27' has no detention_date_precision")
+
+
+def test_negative_count_is_rejected(package, capsys):
+    package.set("prisoner_transfers", 0, people_min="-3")
+    assert_rejected(package, capsys, "data/prisoner_transfers.csv:2:people_min: '-3' is less than the minimum 0")
+
+
+@pytest.mark.parametrize("value", ["fifteen", "12.5", "1e2"])
+def test_non_integer_count_is_rejected(package, capsys, value):
+    package.set("mine_map_handovers", 0, mines_max=value)
+    assert_rejected(package, capsys, f"data/mine_map_handovers.csv:2:mines_max: '{value}' is not an integer")
+
+
+def test_non_numeric_claim_value_is_rejected(package, capsys):
+    package.set("claims", 0, value="25%")
+    assert_rejected(package, capsys, "data/claims.csv:2:value: '25%' is not a number")
+
+
+def test_min_greater_than_best_is_rejected(package, capsys):
+    package.set("prisoner_transfers", 0, people_min="20")
+    assert_rejected(package, capsys,
+                    "data/prisoner_transfers.csv:2:people_best: '15' is not between people_min and people_max")
+
+
+def test_not_reported_qualifier_with_a_count_is_rejected(package, capsys):
+    package.set("mine_map_handovers", 0, mines_qualifier="not_reported")
+    assert_rejected(package, capsys, "data/mine_map_handovers.csv:2:mines_qualifier: 'not_reported' does not fit")
+
+
+def test_code_outside_its_list_is_rejected(package, capsys):
+    package.set("meetings", 0, status="maybe")
+    assert_rejected(package, capsys, "data/meetings.csv:2:status: 'maybe' is not one of: held, cancelled")
+
+
+def test_missing_required_value_is_rejected(package, capsys):
+    package.set("meetings", 0, summary="")
+    assert_rejected(package, capsys, "data/meetings.csv:2:summary: is required but empty")
+
+
+def test_id_with_a_trailing_space_is_rejected(package, capsys):
+    package.set("meetings", 0, meeting_id="mtg-0001 ")
+    assert_rejected(package, capsys, "data/meetings.csv:2:meeting_id: 'mtg-0001 ' has leading or trailing whitespace")
+
+
+def test_id_with_the_wrong_prefix_is_rejected(package, capsys):
+    package.set("meetings", 0, meeting_id="meet-0001")
+    assert_rejected(package, capsys, "data/meetings.csv:2:meeting_id: 'meet-0001' does not match the pattern")
+
+
+def test_duplicate_id_is_rejected_on_the_later_row(package, capsys):
+    package.add("meetings", **package.rows["meetings"][0])
+    assert_rejected(package, capsys, "data/meetings.csv:3:meeting_id: duplicate meeting_id: 'mtg-0001'")
+
+
+def test_duplicate_composite_key_is_rejected(package, capsys):
+    package.add("citations", **package.rows["citations"][0])
+    assert_rejected(package, capsys, "data/citations.csv:6:record_id: duplicate record_id + source_id")
+
+
+def test_same_source_url_twice_is_rejected(package, capsys):
+    package.add("sources", **{**package.rows["sources"][0], "source_id": "src-0000abcd"})
+    assert_rejected(package, capsys, f"data/sources.csv:4:url: duplicate value '{URL_A}'")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://example.org/x"])
+def test_non_http_url_is_rejected(package, capsys, url):
+    package.set("sources", 0, url=url)
+    assert_rejected(package, capsys, f"data/sources.csv:2:url: '{url}' does not match the pattern")
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1 more", "-1", "@SUM(A1)"])
+def test_cell_starting_like_a_spreadsheet_formula_is_rejected(package, capsys, cell):
+    package.set("meetings", 0, participants=cell)
+    assert_rejected(package, capsys, "data/meetings.csv:2:participants: ")
+    assert "spreadsheet formula" in "\n".join(check(package, capsys)[1])
+
+
+def test_one_megabyte_cell_is_rejected_and_shown_shortened(package, capsys):
+    package.set("meetings", 0, summary="a" * 1_000_000)
+    code, lines = check(package, capsys)
+    assert code == 1
+    assert "data/meetings.csv:2:summary: is longer than 2000 characters" in lines
+    assert all(len(line) < 500 for line in lines)
+
+
+def test_html_in_a_summary_is_accepted(package, capsys):
+    package.set("meetings", 0, summary="Talks <script>alert(1)</script> and <img src=x onerror=alert(1)>.")
+    assert check(package, capsys)[0] == 0
+
+
+def test_loaded_term_outside_a_claim_is_rejected(package, capsys):
+    package.set("meetings", 0, summary="Talks on the liberated areas.")
+    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'Talks on the liberated areas.' uses a loaded term")
+
+
+def test_loaded_term_inside_a_claim_summary_is_accepted(package, capsys):
+    package.set("claims", 0, summary='The ministry called the visit a "provocation".')
+    assert check(package, capsys)[0] == 0
+
+
+# --- cross-field and cross-table rules -----------------------------------------------------------------------
+
+def test_transfer_to_the_same_party_is_rejected(package, capsys):
+    package.set("prisoner_transfers", 0, to_party="azerbaijan")
+    assert_rejected(package, capsys, "data/prisoner_transfers.csv:2:to_party: 'azerbaijan' is the same as from_party")
+
+
+def test_meeting_ending_before_it_starts_is_rejected(package, capsys):
+    package.set("meetings", 0, date_end="2021-01-10")
+    assert_rejected(package, capsys, "data/meetings.csv:2:date_end: '2021-01-10' is earlier than date_start")
+
+
+def test_detention_after_the_transfer_is_rejected(package, capsys):
+    package.set("prisoner_transfers", 0, detention_date="2021-07-01", detention_date_precision="day")
+    assert_rejected(package, capsys, "data/prisoner_transfers.csv:2:detention_date: '2021-07-01' is later than date")
+
+
+def test_broken_foreign_key_is_rejected(package, capsys):
+    package.set("meetings", 0, place_id="atlantis")
+    assert_rejected(package, capsys, "data/meetings.csv:2:place_id: 'atlantis' is not a place_id in places")
+
+
+def test_unknown_place_in_a_list_is_rejected(package, capsys):
+    package.set("mine_map_handovers", 0, area_place_ids="aghdam_district;atlantis_district")
+    assert_rejected(package, capsys, "data/mine_map_handovers.csv:2:area_place_ids: 'aghdam_district;atlantis_district'")
+
+
+def test_record_without_citation_is_rejected(package, capsys):
+    package.rows["citations"] = [c for c in package.rows["citations"] if c["record_id"] != "mtg-0001"]
+    package.write()
+    assert_rejected(package, capsys, "data/meetings.csv:2:meeting_id: 'mtg-0001' has no row in citations")
+
+
+def test_citation_of_a_record_that_does_not_exist_is_rejected(package, capsys):
+    package.add("citations", record_id="mtg-0099", source_id=SRC_A)
+    assert_rejected(package, capsys, "data/citations.csv:6:record_id: 'mtg-0099' is not a record in meetings")
+
+
+def test_claim_about_a_record_that_does_not_exist_is_rejected(package, capsys):
+    package.set("claims", 0, record_id="trf-0042")
+    assert_rejected(package, capsys, "data/claims.csv:2:record_id: 'trf-0042' is not a record in")
+
+
+def test_transfer_linked_to_a_handover_that_does_not_link_back_is_rejected(package, capsys):
+    package.set("mine_map_handovers", 0, prisoner_transfer_id="")
+    assert_rejected(package, capsys, "data/prisoner_transfers.csv:2:mine_map_handover_id: 'mmh-0001' does not point back")
+
+
+def test_line_numbers_count_multi_line_cells(package, capsys):
+    package.rows["parties"][0]["note"] = "first line\nsecond line"
+    package.add("parties", party_id="Bad Id", name="X", kind="state")
+    assert_rejected(package, capsys, "data/parties.csv:6:party_id: 'Bad Id' does not match the pattern")
