@@ -63,7 +63,8 @@ def record_problems(table: Table, text: str) -> list[Problem]:
         except StopIteration:
             return problems
         except csv.Error as e:
-            return problems + [Problem(table.path, start, message=f"malformed CSV ({e}); check for an unbalanced quote")]
+            message = f"malformed CSV ({e}); check for an unbalanced quote"
+            return problems + [Problem(table.path, start, message=message)]
         if row and len(row) != width:
             problems.append(Problem(table.path, start, message=f"row has {len(row)} fields; the header has {width}"))
         start = reader.line_num + 1

@@ -173,7 +173,7 @@ def link_back_checks(table: Table, name: str, ref_table: str, ref_field: str, ct
 
 def relation_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
     """The rules stated by the field's `x-` properties."""
-    name, checks = field["name"], []
+    checks = []
     value = parsed(field)
     if differs := field.get("x-differentFrom"):
         checks.append(check("different_from", f"'{{value}}' is the same as {differs}",
@@ -210,8 +210,9 @@ def relation_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
         known = ctx.values(ref["resource"], ref["field"])
         if known is not None:
             delimiter = ref["delimiter"]
-            checks.append(check("list_reference", f"'{{value}}' names a {ref['field']} that is not in {ref['resource']}",
-                                lambda c: pl.col(c).str.split(delimiter).list.eval(pl.element().is_in(known)).list.all()))
+            message = f"'{{value}}' names a {ref['field']} that is not in {ref['resource']}"
+            checks.append(check("list_reference", message, lambda c: pl.col(c).str.split(delimiter)
+                                .list.eval(pl.element().is_in(known)).list.all()))
     if targets := field.get("x-referencesAny"):
         known = [ctx.values(t["resource"], t["field"]) for t in targets]
         if all(k is not None for k in known):

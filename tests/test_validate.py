@@ -80,7 +80,7 @@ def test_command_line_exits_1_without_a_traceback(package):
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
-    assert "data/meetings.csv:1: starts with a byte-order mark" in result.stdout.splitlines()
+    assert result.stdout.startswith("data/meetings.csv:1: starts with a byte-order mark")
 
 
 # --- files that cannot be read as the package's CSV dialect -------------------------------------------------
@@ -328,7 +328,8 @@ def test_broken_foreign_key_is_rejected(package, capsys):
 
 def test_unknown_place_in_a_list_is_rejected(package, capsys):
     package.set("mine_map_handovers", 0, area_place_ids="aghdam_district;atlantis_district")
-    assert_rejected(package, capsys, "data/mine_map_handovers.csv:2:area_place_ids: 'aghdam_district;atlantis_district'")
+    assert_rejected(package, capsys,
+                    "data/mine_map_handovers.csv:2:area_place_ids: 'aghdam_district;atlantis_district' names a")
 
 
 def test_record_without_citation_is_rejected(package, capsys):
@@ -349,7 +350,8 @@ def test_claim_about_a_record_that_does_not_exist_is_rejected(package, capsys):
 
 def test_transfer_linked_to_a_handover_that_does_not_link_back_is_rejected(package, capsys):
     package.set("mine_map_handovers", 0, prisoner_transfer_id="")
-    assert_rejected(package, capsys, "data/prisoner_transfers.csv:2:mine_map_handover_id: 'mmh-0001' does not point back")
+    assert_rejected(package, capsys,
+                    "data/prisoner_transfers.csv:2:mine_map_handover_id: 'mmh-0001' does not point back")
 
 
 def test_line_numbers_count_multi_line_cells(package, capsys):
