@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv build check test lint lock clean
+.PHONY: help venv build check audit test lint lock clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -18,11 +18,14 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 venv: $(VENV)/.installed  ## create .venv with the pinned dependencies
 
-build: $(VENV)/.installed  ## validate the package and build every output into build/
-	$(PY) -m scripts.validate
+build: $(VENV)/.installed  ## validate, then build database, Parquet, release zip and site into build/
+	$(PY) -m scripts.pipeline
 
 check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
 	$(PY) -m scripts.validate
+
+audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
+	$(PY) -m scripts.audit
 
 test: $(VENV)/.installed  ## run the test suite
 	$(PY) -m pytest -q

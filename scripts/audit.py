@@ -1,0 +1,87 @@
+"""`make audit`: how well the records are sourced, per table, and which rest on one side's sources only.
+
+Reads the validated CSVs; meant for curators and for the note that accompanies a data release.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import polars as pl
+
+from scripts.load import read_tables
+from scripts.package import Package, PackageError, load_package
+
+UNCERTAIN = ["disputed", "provisional"]
+
+
+def record_tables(package: Package) -> list[tuple[str, str]]:
+    """(table, id field) of every table that citations cover, as the citations schema declares them."""
+    citations = package.table("citations")
+    targets = next(f["x-referencesAny"] for f in citations.fields if f.get("x-everyRecordCited"))
+    return [(t["resource"], t["field"]) for t in targets]
+
+
+def sources_per_record(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """record_id, number of sources, and the sides those sources come from."""
+    return (frames["citations"].join(frames["sources"], on="source_id", how="left")
+            .group_by("record_id")
+            .agg(pl.col("source_id").n_unique().alias("sources"), pl.col("side").unique().sort().alias("sides")))
+
+
+def table_summary(name: str, key: str, frame: pl.DataFrame, sourced: pl.DataFrame) -> dict:
+    records = frame.select(pl.col(key).alias("record_id"), "record_status", "date_precision") \
+        if "date_precision" in frame.columns else frame.select(pl.col(key).alias("record_id"), "record_status")
+    joined = records.join(sourced, on="record_id", how="left")
+    precision = {} if "date_precision" not in frame.columns else dict(
+        records.group_by("date_precision").len().sort("date_precision").iter_rows())
+    return {
+        "table": name,
+        "rows": frame.height,
+        "single_source": joined.filter(pl.col("sources") == 1).height,
+        "disputed": records.filter(pl.col("record_status") == "disputed").height,
+        "provisional": records.filter(pl.col("record_status") == "provisional").height,
+        "precision": precision,
+    }
+
+
+def one_sided(frames: dict[str, pl.DataFrame], sourced: pl.DataFrame) -> pl.DataFrame:
+    """Records whose sources all come from one side (Armenian or Azerbaijani)."""
+    return (sourced.filter((pl.col("sides").list.len() == 1)
+                           & pl.col("sides").list.first().is_in(["armenia", "azerbaijan"]))
+            .select("record_id", pl.col("sides").list.first().alias("side"), "sources").sort("record_id"))
+
+
+def report(package: Package, frames: dict[str, pl.DataFrame]) -> str:
+    sourced = sources_per_record(frames)
+    rows = [table_summary(name, key, frames[name], sourced) for name, key in record_tables(package)]
+    lines = [f"{'table':<20}{'rows':>6}{'1 source':>10}{'disputed':>10}{'provis.':>9}  date precision"]
+    for r in rows:
+        precision = ", ".join(f"{k} {v}" for k, v in r["precision"].items())
+        lines.append(f"{r['table']:<20}{r['rows']:>6}{r['single_source']:>10}{r['disputed']:>10}"
+                     f"{r['provisional']:>9}  {precision}")
+    for name in ("sources", "citations", "parties", "places"):
+        lines.append(f"{name:<20}{frames[name].height:>6}")
+    sided = one_sided(frames, sourced)
+    lines.append("")
+    lines.append(f"{sided.height} records rest only on sources from one side:")
+    lines += [f"  {rid}  {side} ({n} source{'s' if n > 1 else ''})" for rid, side, n in sided.iter_rows()]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    try:
+        package = load_package()
+    except PackageError as e:
+        print(e, file=sys.stderr)
+        return 1
+    frames, problems = read_tables(package)
+    if problems:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        return 1
+    print(report(package, frames))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""`make build` publishes all outputs or none: a failure leaves the last good build/ byte-identical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scripts.pipeline import publish, run
+
+
+def previous_build(out: Path) -> dict[str, bytes]:
+    (out / "parquet").mkdir(parents=True)
+    (out / "am-az-normalization.duckdb").write_bytes(b"last good database")
+    (out / "parquet" / "meetings.parquet").write_bytes(b"last good parquet")
+    return snapshot(out)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_failed_check_leaves_previous_outputs_unchanged(package, tmp_path):
+    out = tmp_path / "build"
+    before = previous_build(out)
+    package.set("meetings", 0, status="maybe")
+    assert run(package.root, out, ["build"]) == 1
+    assert snapshot(out) == before
+
+
+def test_failed_stage_leaves_previous_outputs_unchanged_and_no_staging_behind(package, tmp_path):
+    out = tmp_path / "build"
+    before = previous_build(out)
+    assert run(package.root, out, ["no_such_stage"]) == 1
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["am-az-normalization.duckdb", "parquet"]
+
+
+def test_publish_replaces_what_the_stages_wrote_and_keeps_the_rest(tmp_path):
+    out, staging = tmp_path / "build", tmp_path / "staging"
+    previous_build(out)
+    (out / "bench.json").write_text("[]")
+    (staging / "parquet").mkdir(parents=True)
+    (staging / "parquet" / "claims.parquet").write_bytes(b"new parquet")
+    (staging / "am-az-normalization.duckdb").write_bytes(b"new database")
+    publish(staging, out)
+    assert snapshot(out) == {"am-az-normalization.duckdb": b"new database", "bench.json": b"[]",
+                             "parquet/claims.parquet": b"new parquet"}
