@@ -1,0 +1,34 @@
+"""`make audit` counts single-source and uncertain records and names those sourced from one side only."""
+
+from __future__ import annotations
+
+from scripts.audit import report
+from scripts.load import read_tables
+from scripts.package import load_package
+
+
+def audit(package) -> str:
+    loaded = load_package(package.root)
+    frames, problems = read_tables(loaded)
+    assert not problems
+    return report(loaded, frames)
+
+
+def test_counts_rows_single_source_and_uncertain_records_per_table(package):
+    package.set("meetings", 0, record_status="provisional")
+    lines = audit(package).splitlines()
+    assert lines[1].split() == ["meetings", "1", "1", "0", "1", "day", "1"]
+
+
+def test_lists_records_whose_sources_all_come_from_one_side(package):
+    package.set("sources", 1, side="azerbaijan")
+    text = audit(package)
+    assert "1 records rest only on sources from one side:" in text
+    assert "  mtg-0001  azerbaijan (1 source)" in text
+
+
+def test_records_with_sources_from_both_sides_are_not_listed(package):
+    package.set("sources", 1, side="azerbaijan")
+    package.add("citations", record_id="mtg-0001", source_id=package.rows["sources"][0]["source_id"])
+    package.set("sources", 0, side="armenia")
+    assert "mtg-0001" not in audit(package)
