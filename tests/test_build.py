@@ -1,0 +1,279 @@
+"""`scripts.build`: the database and the Parquet files hold exactly the package, with every rule of the schemas.
+
+Expected constraints are read from the schemas here, not restated, so a new rule in a schema is a failing
+test until the build declares it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scripts import build
+from scripts.package import ROOT, load_package
+
+pytest_plugins = ["tests.outputs"]
+
+TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
+CLI = ROOT / ".venv" / "bin" / "duckdb"
+PACKAGE = load_package(ROOT)
+
+
+def built(package_root: Path, out: Path) -> Path:
+    return build.build(load_package(package_root), out)
+
+
+def rows(database: Path, sql: str, *params) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def csv_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+
+
+def constraints(database: Path, kind: str) -> list[tuple]:
+    return rows(database, "SELECT table_name, constraint_column_names, expression, referenced_table, "
+                          "referenced_column_names FROM duckdb_constraints() WHERE constraint_type = ?", kind)
+
+
+def fields_with(key: str):
+    """(table, field) for every field whose constraints or x- properties have key."""
+    return [(t, f) for t in PACKAGE.tables for f in t.fields if key in f.get("constraints", {}) or key in f]
+
+
+def checks_on(database: Path, table: str, column: str) -> list[str]:
+    return [expr for t, cols, expr, *_ in constraints(database, "CHECK") if t == table and column in cols]
+
+
+@pytest.fixture
+def writable_database(package, tmp_path) -> Path:
+    """A database of its own for a test that tries to change it."""
+    return built(package.root, tmp_path / "out")
+
+
+# Content
+
+
+def test_every_table_has_as_many_rows_as_its_csv(committed_database):
+    for table in PACKAGE.tables:
+        assert rows(committed_database, f'SELECT count(*) FROM "{table.name}"') == [(csv_rows(table.file),)], table.name
+
+
+def test_every_table_has_the_schema_columns_in_the_schema_order(committed_database):
+    for table in PACKAGE.tables:
+        columns = rows(committed_database, "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                           "ORDER BY column_index", table.name)
+        assert [c for (c,) in columns] == table.field_names
+
+
+def test_a_fixture_row_reads_back_with_its_types(fixture_database):
+    assert rows(fixture_database, "SELECT people_best, date, date_precision::VARCHAR FROM prisoner_transfers") == [
+        (15, dt.date(2021, 6, 12), "day")]
+
+
+# Types and constraints, derived from the schemas
+
+
+@pytest.mark.parametrize(("table", "field"), [(t, f) for t in PACKAGE.tables for f in t.fields],
+                         ids=lambda x: getattr(x, "name", None) or x["name"])
+def test_every_column_has_the_type_of_its_field(fixture_database, table, field):
+    [(data_type,)] = rows(fixture_database, "SELECT data_type FROM duckdb_columns() WHERE table_name = ? "
+                                            "AND column_name = ?", table.name, field["name"])
+    if "enum" in field.get("constraints", {}):
+        assert data_type == "ENUM(" + ", ".join(f"'{v}'" for v in field["constraints"]["enum"]) + ")"
+    else:
+        assert data_type == TYPES[field["type"]]
+
+
+def test_required_and_key_fields_are_not_null_and_no_others(fixture_database):
+    for table in PACKAGE.tables:
+        expected = {f["name"] for f in table.fields
+                    if f.get("constraints", {}).get("required") or f["name"] in table.primary_key}
+        actual = rows(fixture_database, "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                        "AND NOT is_nullable", table.name)
+        assert {c for (c,) in actual} == expected, table.name
+
+
+def test_every_table_has_the_primary_key_of_its_schema(fixture_database):
+    keys = {t: cols for t, cols, *_ in constraints(fixture_database, "PRIMARY KEY")}
+    assert keys == {t.name: t.primary_key for t in PACKAGE.tables}
+
+
+def test_unique_fields_that_are_not_the_key_have_a_unique_constraint(fixture_database):
+    expected = sorted((t.name, [f["name"]]) for t, f in fields_with("unique") if t.primary_key != [f["name"]])
+    assert sorted((t, cols) for t, cols, *_ in constraints(fixture_database, "UNIQUE")) == expected
+
+
+def test_every_foreign_key_is_declared_except_one_direction_of_the_circular_link(fixture_database):
+    expected = {(t.name, tuple(fk["fields"]), fk["reference"]["resource"], tuple(fk["reference"]["fields"]))
+                for t in PACKAGE.tables for fk in t.foreign_keys}
+    declared = {(t, tuple(cols), ref, tuple(ref_cols))
+                for t, cols, _, ref, ref_cols in constraints(fixture_database, "FOREIGN KEY")}
+    missing = expected - declared
+    assert declared <= expected
+    assert missing == {("prisoner_transfers", ("mine_map_handover_id",), "mine_map_handovers", ("handover_id",))}
+    assert ("mine_map_handovers", ("prisoner_transfer_id",), "prisoner_transfers", ("transfer_id",)) in declared
+
+
+def test_the_undeclared_foreign_key_says_make_check_enforces_it(fixture_database):
+    [(column_comment,)] = rows(fixture_database, "SELECT comment FROM duckdb_columns() WHERE table_name = "
+                                                 "'prisoner_transfers' AND column_name = 'mine_map_handover_id'")
+    [(table_comment,)] = rows(fixture_database, "SELECT comment FROM duckdb_tables() "
+                                                "WHERE table_name = 'prisoner_transfers'")
+    for comment in (column_comment, table_comment):
+        assert "circular foreign key" in comment and "`make check` enforces it" in comment
+
+
+@pytest.mark.parametrize("key", ["pattern", "minimum", "maximum", "minLength", "maxLength"])
+def test_every_field_constraint_is_a_check_on_its_column(fixture_database, key):
+    for table, field in fields_with(key):
+        value = str(field["constraints"][key])
+        checks = checks_on(fixture_database, table.name, field["name"])
+        assert any(value in expr for expr in checks), (table.name, field["name"], key, checks)
+
+
+@pytest.mark.parametrize("key", ["x-differentFrom", "x-notBefore", "x-notAfter", "x-between", "x-qualifies",
+                                 "x-precisionField"])
+def test_every_row_rule_is_a_check_on_the_fields_it_relates(fixture_database, key):
+    assert fields_with(key), f"no schema uses {key}; drop it from this test"
+    for table, field in fields_with(key):
+        others = field[key] if isinstance(field[key], list) else [field[key]]
+        related = {field["name"], *others}
+        checks = [cols for t, cols, *_ in constraints(fixture_database, "CHECK") if t == table.name]
+        assert any(related <= set(cols) for cols in checks), (table.name, field["name"], key)
+
+
+# Constraints are enforced
+
+
+def test_an_insert_that_breaks_a_foreign_key_fails(writable_database):
+    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConstraintException, match="foreign key"):
+        con.execute("INSERT INTO citations (record_id, source_id) VALUES ('mtg-0001', 'src-00000000')")
+
+
+def test_an_insert_that_breaks_a_row_rule_fails(writable_database):
+    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConstraintException, match="CHECK"):
+        con.execute("INSERT INTO prisoner_transfers SELECT * REPLACE ('trf-0002' AS transfer_id, NULL AS "
+                    "mine_map_handover_id, 20 AS people_min) FROM prisoner_transfers")
+
+
+def test_an_unknown_code_cannot_be_inserted(writable_database):
+    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConversionException):
+        con.execute("INSERT INTO meetings SELECT * REPLACE ('mtg-0002' AS meeting_id, 'rumoured' AS status) "
+                    "FROM meetings")
+
+
+# Strict loading
+
+
+def test_a_decimal_in_an_integer_column_stops_the_build_instead_of_being_rounded(package, tmp_path):
+    package.set("prisoner_transfers", 0, people_min="12.5")
+    with pytest.raises(duckdb.Error, match="people_min '12.5' is not an integer"):
+        built(package.root, tmp_path / "out")
+    assert not (tmp_path / "out" / build.DATABASE).exists()
+
+
+def test_a_date_not_written_yyyy_mm_dd_stops_the_build(package, tmp_path):
+    package.set("claims", 0, date="2021-8-14")
+    with pytest.raises(duckdb.Error, match="date '2021-8-14' is not a date"):
+        built(package.root, tmp_path / "out")
+
+
+def test_a_failed_build_leaves_the_previous_outputs_in_place(package, tmp_path):
+    out = tmp_path / "out"
+    before = built(package.root, out).read_bytes()
+    package.set("meetings", 0, status="rumoured")
+    with pytest.raises(duckdb.Error):
+        built(package.root, out)
+    assert (out / build.DATABASE).read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [build.DATABASE, "parquet"]
+
+
+# Views and comments
+
+
+@pytest.mark.parametrize("view", build.VIEWS)
+def test_every_view_returns_rows(fixture_database, view):
+    assert rows(fixture_database, f"SELECT count(*) FROM {view}")[0][0] > 0
+
+
+def test_events_hold_every_meeting_transfer_handover_and_claim_once(fixture_database):
+    assert rows(fixture_database, "SELECT record_id, record_type, parties FROM events") == [
+        ("mtg-0001", "meetings", ["armenia", "azerbaijan", "russia"]),
+        ("mmh-0001", "mine_map_handovers", ["armenia", "azerbaijan"]),
+        ("trf-0001", "prisoner_transfers", ["azerbaijan", "armenia"]),
+        ("clm-0001", "claims", ["azerbaijan"]),
+    ]
+
+
+def test_exchanges_pair_a_transfer_with_its_linked_handover(fixture_database):
+    assert rows(fixture_database, "SELECT transfer_id, released_by, handover_id, maps_from FROM exchanges") == [
+        ("trf-0001", "azerbaijan", "mmh-0001", "armenia")]
+
+
+def test_record_sources_list_the_urls_and_publishers_of_each_record(fixture_database):
+    assert rows(fixture_database, "SELECT urls, publishers FROM record_sources WHERE record_id = 'mtg-0001'") == [
+        (["https://example.org/statements/ministers-meeting"], ["Example Ministry"])]
+
+
+def test_every_table_view_and_column_has_a_comment(fixture_database):
+    uncommented = rows(fixture_database, """
+        SELECT table_name FROM duckdb_tables() WHERE coalesce(comment, '') = ''
+        UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND coalesce(comment, '') = ''
+        UNION ALL SELECT table_name || '.' || column_name FROM duckdb_columns() c
+            WHERE coalesce(comment, '') = '' AND table_name IN (SELECT table_name FROM duckdb_tables())""")
+    assert uncommented == []
+
+
+def test_a_code_list_column_comment_explains_each_code(fixture_database):
+    [(comment,)] = rows(fixture_database, "SELECT comment FROM duckdb_columns() WHERE table_name = 'meetings' "
+                                          "AND column_name = 'status'")
+    assert "cancelled = The meeting was scheduled and called off." in comment
+
+
+# Files
+
+
+def test_the_duckdb_1_5_command_line_tool_opens_the_file_read_only(committed_database):
+    result = subprocess.run([CLI, "-readonly", "-csv", str(committed_database), "-c",
+                             "SELECT count(*) FROM parties; SELECT comment FROM duckdb_tables() "
+                             "WHERE table_name = 'parties'"], capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[1] == str(csv_rows(PACKAGE.table("parties").file))
+    assert "One row per party" in result.stdout
+
+
+def test_each_table_has_a_parquet_file_with_its_rows_in_primary_key_order(committed_build, committed_database):
+    for table in PACKAGE.tables:
+        parquet = committed_build / "parquet" / f"{table.name}.parquet"
+        key = ", ".join(table.primary_key)
+        in_parquet = rows(committed_database, f"SELECT * FROM read_parquet('{parquet}')")
+        assert in_parquet == rows(committed_database, f"SELECT * FROM {table.name} ORDER BY {key}"), table.name
+
+
+def test_two_builds_give_identical_parquet_bytes_and_database_content(committed_build, tmp_path):
+    again = built(ROOT, tmp_path / "again").parent
+    for table in PACKAGE.tables:
+        name = f"parquet/{table.name}.parquet"
+        assert (again / name).read_bytes() == (committed_build / name).read_bytes(), name
+        query = f"SELECT * FROM {table.name} ORDER BY ALL"
+        assert rows(again / build.DATABASE, query) == rows(committed_build / build.DATABASE, query)
+
+
+def test_two_builds_give_identical_database_bytes_once_the_identifier_is_pinned(committed_build, tmp_path):
+    again = built(ROOT, tmp_path / "again")
+    assert again.read_bytes() == (committed_build / build.DATABASE).read_bytes()
+
+
+def test_pinning_refuses_a_file_that_is_not_a_duckdb_database(tmp_path):
+    path = tmp_path / "x.duckdb"
+    path.write_bytes(bytes(8192))
+    with pytest.raises(RuntimeError, match="unknown DuckDB header"):
+        build.pin_identifier(path)
+    assert path.read_bytes() == bytes(8192)
