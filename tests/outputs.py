@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build
+from scripts import build, release
 from scripts.package import ROOT, load_package
 from tests.conftest import PackageCopy
 
@@ -37,3 +37,9 @@ def fixture_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "schemas", root / "schemas")
     PackageCopy(root).write()
     return build.build(load_package(root), root / "build")
+
+
+@pytest.fixture(scope="session")
+def committed_release(committed_build: Path) -> Path:
+    """The release zip of the committed package, next to its build outputs."""
+    return release.release(load_package(ROOT), committed_build)
