@@ -1,0 +1,134 @@
+"""The timeline's charts, drawn at build time as SVG so that viewing them needs no network and no script.
+
+Each chart is a pure function from query rows to SVG bytes. The bytes are reproducible (fixed hash salt,
+no creation date), so rebuilding the site from the same data changes no chart file. Records whose date is
+known only to the year are left out of the monthly charts; the page says how many.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import matplotlib
+import matplotlib.dates
+import matplotlib.ticker
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies, and no side gets a "warning" red.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FIRST_MONTH = dt.date(2020, 11, 1)
+STYLE = {
+    "svg.hashsalt": "am-az-normalization",
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#dddddd",
+}
+
+
+def months(last: dt.date) -> list[dt.date]:
+    """Every first-of-month from the ceasefire's month to `last`'s month."""
+    out, month = [], FIRST_MONTH
+    while month <= last:
+        out.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return out
+
+
+def month_index(axis: list[dt.date], day: dt.date) -> int:
+    return axis.index(dt.date(day.year, day.month, 1))
+
+
+def month_ticks(ax, axis: list[dt.date]) -> None:
+    """Label January and July only, so that four years of months stay legible."""
+    ticks = [i for i, m in enumerate(axis) if m.month in (1, 7)] or [0]
+    ax.set_xticks(ticks, [axis[i].strftime("%b %Y") for i in ticks])
+    ax.set_xlim(-0.7, len(axis) - 0.3)
+
+
+def legend_above(ax) -> None:
+    """Legend in a row above the plot, where it can never hide a bar."""
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.02), ncols=3, borderaxespad=0)
+
+
+def to_svg(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def empty_note(ax, axis_len: int) -> None:
+    ax.text(max(axis_len - 1, 0) / 2, 0.5, "No records yet", ha="center", va="center", color="#666666")
+    ax.set_ylim(0, 1)
+
+
+def stacked_months(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt.date) -> bytes:
+    """Bars per month, one colour per series, from (month, series, value) rows."""
+    axis = months(last)
+    series = sorted({s for _, s, _ in rows})
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+        bottom = [0.0] * len(axis)
+        for colour, name in zip(PALETTE, series, strict=False):
+            heights = [0.0] * len(axis)
+            for month, s, value in rows:
+                if s == name:
+                    heights[month_index(axis, month)] += value
+            ax.bar(range(len(axis)), heights, bottom=bottom, color=colour, label=name, width=0.8)
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        if not rows:
+            empty_note(ax, len(axis))
+        else:
+            legend_above(ax)
+            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.set_ylabel(ylabel)
+        month_ticks(ax, axis)
+        return to_svg(fig)
+
+
+def events_per_month(rows: list[tuple[dt.date, str, float]], last: dt.date) -> bytes:
+    return stacked_months(rows, "Records per month", last)
+
+
+def people_per_month(rows: list[tuple[dt.date, str, float]], last: dt.date) -> bytes:
+    return stacked_months(rows, "People transferred (best estimate)", last)
+
+
+def cumulative(rows: list[tuple[dt.date, float, float, float]]) -> list[tuple[dt.date, float, float, float]]:
+    """Running totals of (date, min, best, max), one point per date."""
+    totals, low, best, high = [], 0.0, 0.0, 0.0
+    for day, lo, be, hi in sorted(rows):
+        low, best, high = low + lo, best + be, high + hi
+        if totals and totals[-1][0] == day:
+            totals[-1] = (day, low, best, high)
+        else:
+            totals.append((day, low, best, high))
+    return totals
+
+
+def mines_over_time(rows: list[tuple[dt.date, float, float, float]], last: dt.date) -> bytes:
+    """Cumulative mines shown on the maps handed over: the best estimate as a step line, min-max as a band."""
+    totals = cumulative(rows)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+        if totals:
+            days = [FIRST_MONTH] + [t[0] for t in totals] + [max(last, totals[-1][0])]
+            pad = lambda k: [0.0] + [t[k] for t in totals] + [totals[-1][k]]  # noqa: E731
+            ax.fill_between(days, pad(1), pad(3), step="post", color=PALETTE[0], alpha=0.2, label="min to max")
+            ax.step(days, pad(2), where="post", color=PALETTE[0], label="best estimate")
+            legend_above(ax)
+            ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=(1, 7)))
+            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        else:
+            ax.text(0.5, 0.5, "No records yet", ha="center", va="center", color="#666666", transform=ax.transAxes)
+        ax.set_ylabel("Mines on maps handed over (cumulative)")
+        return to_svg(fig)
