@@ -18,7 +18,7 @@ CURATED_AT_LEAST = {
     "mine_map_handovers": 8,
     "claims": 276,
     "sources": 426,
-    "citations": 854,
+    "citations": 857,
     "parties": 18,
     "places": 40,
 }
