@@ -1,0 +1,246 @@
+"""The built site in a real browser: every page loads cleanly, search works, records and downloads are all there,
+every link resolves, and a planted HTML summary is shown as text and never runs.
+
+The site is built once per session from a copy of this repository's package with one planted meeting and one
+planted source whose text is HTML, plus the database and Parquet files of the build stage, and served by
+`python -m http.server` on 127.0.0.1. Chromium is Debian's (`.ci/run` installs it); Playwright never downloads one.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from scripts import build, docs
+from scripts.package import ROOT, load_package
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+PLANTED_MEETING = {"meeting_id": "mtg-9999", "date_start": "2021-01-01", "date_precision": "day", "status": "held",
+                   "level": "other", "format": "bilateral", "summary": XSS, "record_status": "provisional"}
+PLANTED_SOURCE = {"source_id": "src-0badc0de", "publisher": "Planted <b>publisher</b>", "title": XSS,
+                  "url": "https://example.org/planted?a=1&b=<2>", "language": "en", "kind": "other",
+                  "side": "third_party"}
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
+
+
+def append_row(csv_path: Path, row: dict) -> None:
+    with csv_path.open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    with csv_path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, header, lineterminator="\n").writerow(row)
+
+
+def csv_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("pkg")
+    for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, root / name)
+    for name in ("schemas", "data", "queries"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, root / name)
+    append_row(root / "data" / "meetings.csv", PLANTED_MEETING)
+    append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
+    out = tmp_path_factory.mktemp("out")
+    build.build(load_package(root), out)
+    docs.build_site(root, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def base(site: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(site / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page that records console errors, script errors, failed requests and dialogs."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page()
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
+        self.page.on("dialog", self.on_dialog)
+
+    def on_dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    w.page.close()
+
+
+def site_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site / "site").parent).replace(".", "", 1) if p.parent != site / "site" else ""
+                  for p in (site / "site").rglob("index.html"))
+
+
+def test_every_page_loads_with_no_console_error_or_failed_request(site, base, watched):
+    pages = site_pages(site)
+    assert len(pages) >= 16
+    for path in pages:
+        url = base + (path + "/" if path else "")
+        response = watched.page.goto(url)
+        assert response.status == 200, url
+        watched.page.wait_for_load_state("networkidle")
+    assert watched.problems == []
+    assert watched.dialogs == []
+
+
+def test_search_finds_aghdam(base, watched):
+    with watched.page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
+        watched.page.goto(base)
+    box = watched.page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("Aghdam", delay=30)
+    results = watched.page.locator(".md-search-result__item")
+    results.first.wait_for(state="visible", timeout=10_000)
+    assert "Aghdam" in watched.page.locator(".md-search-result").inner_text()
+
+
+def test_each_table_page_shows_as_many_records_as_its_csv(site, base, watched):
+    for table in load_package(ROOT).tables:
+        expected = csv_rows(site / "docs" / "downloads" / Path(table.path).name)
+        watched.page.goto(f"{base}tables/{table.name}/")
+        shown = watched.page.locator("table.records tbody tr").count()
+        assert shown == expected, f"{table.name}: {shown} rows shown, {expected} in the CSV"
+
+
+def test_the_timeline_shows_its_three_charts(base, watched):
+    watched.page.goto(f"{base}timeline/")
+    charts = watched.page.locator('img[src$=".svg"]')
+    assert charts.count() == 3
+    for i in range(3):
+        assert charts.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+def test_every_download_link_answers_200(base, watched):
+    hrefs = set()
+    for path in ["", "tables/meetings/", "tables/sources/"]:
+        watched.page.goto(base + path)
+        hrefs |= set(watched.page.eval_on_selector_all('a[href*="downloads/"]', "as => as.map(a => a.href)"))
+    names = {h.rsplit("/", 1)[1] for h in hrefs}
+    assert {"meetings.csv", "meetings.parquet", "am-az-normalization.duckdb"} <= names
+    for href in hrefs:
+        assert watched.page.request.get(href).status == 200, href
+
+
+def test_a_planted_html_summary_shows_as_text_and_never_runs(base, watched):
+    watched.page.goto(f"{base}tables/meetings/#mtg-9999")
+    assert XSS in watched.page.locator("tr#mtg-9999").inner_text()
+    watched.page.goto(f"{base}timeline/")
+    assert XSS in watched.page.locator("table.chronology tr", has_text="mtg-9999").inner_text()
+    watched.page.goto(f"{base}bibliography/")
+    assert XSS in watched.page.locator("li#src-0badc0de").inner_text()
+    box = watched.page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("onerror", delay=30)
+    watched.page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+    watched.page.wait_for_timeout(300)
+    assert watched.dialogs == []
+    assert [p for p in watched.problems if "example.org" not in p and "/x" not in p] == []
+    assert watched.page.locator("img[src='x']").count() == 0
+
+
+class Links(HTMLParser):
+    """Every URL a page points at, and every id or name it defines."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str, dict]] = []
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.anchors |= {a[k] for k in ("id", "name") if a.get(k)}
+        for key in ("href", "src"):
+            if a.get(key) is not None and tag in ("a", "img", "link", "script"):
+                self.urls.append((tag, a[key], a))
+
+
+def parse(path: Path) -> Links:
+    links = Links()
+    links.feed(path.read_text(encoding="utf-8"))
+    return links
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    root = site / "site"
+    pages = {p: parse(p) for p in root.rglob("*.html")}
+    broken = []
+    for page, links in pages.items():
+        here = "http://site/" + str(page.relative_to(root))
+        for _, url, _ in links.urls:
+            target = urlsplit(urljoin(here, url))
+            if target.netloc != "site":
+                continue
+            path = root / unquote(target.path).lstrip("/")
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{page.relative_to(root)}: {url}")
+            elif target.fragment and path.suffix == ".html":
+                anchors = (pages.get(path) or parse(path)).anchors
+                if unquote(target.fragment) not in anchors:
+                    broken.append(f"{page.relative_to(root)}: {url} (no such anchor)")
+    assert broken == []
+
+
+def test_external_links_open_with_noopener(site):
+    external = []
+    for page in (site / "site").rglob("*.html"):
+        for tag, url, attrs in parse(page).urls:
+            if tag == "a" and urlsplit(url).scheme in ("http", "https"):
+                external.append((page.name, url, attrs))
+    sources = [a for _, url, a in external if "example.org/planted" in url]
+    assert sources and all("noopener" in a.get("rel", "") and a.get("target") == "_blank" for a in sources)
+    assert [url for _, url, a in external if a.get("target") == "_blank" and "noopener" not in a.get("rel", "")] == []
+    assert not any(url.startswith("javascript:") for _, url, _ in external)
