@@ -413,14 +413,12 @@ def bibliography_markdown(site: Site) -> str:
                       f'<ol class="bibliography">{"".join(items)}</ol>' if items else "No sources yet.", ""])
 
 
-def query_parts(text: str) -> tuple[str, str]:
-    """A query's title and description: its leading `--` comment lines."""
-    comments = []
-    for line in text.splitlines():
-        if not line.startswith("--"):
-            break
-        comments.append(line.removeprefix("--").strip())
-    return (comments[0] if comments else ""), " ".join(c for c in comments[1:] if c)
+def query_parts(text: str) -> tuple[str, str, str]:
+    """A query's title, description (its leading `--` comment lines) and the SQL after them."""
+    lines = text.strip().splitlines()
+    n = next((i for i, line in enumerate(lines) if not line.startswith("--")), len(lines))
+    comments = [line.removeprefix("--").strip() for line in lines[:n]]
+    return (comments[0] if comments else ""), " ".join(c for c in comments[1:] if c), "\n".join(lines[n:])
 
 
 def cookbook_markdown(site: Site) -> str:
@@ -430,7 +428,7 @@ def cookbook_markdown(site: Site) -> str:
            "built from the CSVs (the same tables and views as `am-az-normalization.duckdb`).", ""]
     for path in files:
         text = path.read_text(encoding="utf-8")
-        title, about = query_parts(text)
+        title, about, body = query_parts(text)
         try:
             header, rows = site.query(text)
         except duckdb.Error as e:
@@ -438,7 +436,7 @@ def cookbook_markdown(site: Site) -> str:
         shown = [[esc("" if v is None else v) for v in row] for row in rows[:SHOWN_QUERY_ROWS]]
         more = f" The first {SHOWN_QUERY_ROWS} are shown." if len(rows) > SHOWN_QUERY_ROWS else ""
         out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{path.name}`", "",
-                "```sql", text.strip(), "```", "", f"{len(rows)} rows.{more}", "",
+                "```sql", body, "```", "", f"{len(rows)} rows.{more}", "",
                 html_table([esc(h) for h in header], shown, "result") if rows else "", ""]
     return "\n".join(out if files else out + ["No queries yet.", ""])
 
@@ -587,11 +585,12 @@ def copy_downloads(package: Package, out: Path, folder: Path) -> list[str]:
 
 
 def site_config(package: Package, stage: Path, site_dir: Path) -> dict:
-    """mkdocs.yml with the staged docs, the output folder and one nav entry per table."""
+    """mkdocs.yml with the staged docs, the output folder (both beside the written file) and one nav entry per
+    table."""
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     tables = [TABLES_ENTRY] + [{t.title or t.name: table_page(t.name)} for t in package.tables]
     config["nav"] = [{k: tables} if v == TABLES_ENTRY else {k: v} for item in config["nav"] for k, v in item.items()]
-    config.update(docs_dir=str(stage), site_dir=str(site_dir))
+    config.update(docs_dir=stage.name, site_dir=site_dir.name)  # relative to OUT/mkdocs.yml, so OUT can move
     return config
 
 
