@@ -28,7 +28,8 @@ def file_problems(table: Table, data: bytes) -> list[Problem]:
     if data.startswith(b"\xef\xbb\xbf"):
         return [Problem(path, 1, message="starts with a byte-order mark; save as UTF-8 without BOM")]
     try:
-        data.decode("utf-8")
+        if not data.isascii():  # ASCII is UTF-8, and far cheaper to recognise
+            data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         return [Problem(path, line, message=f"invalid UTF-8: byte 0x{data[e.start]:02x} cannot be decoded")]
