@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv build check audit test lint lock clean
+.PHONY: help venv build check audit docs serve test lint lock clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -23,6 +23,12 @@ build: $(VENV)/.installed  ## validate, then build database, Parquet, release zi
 
 check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
 	$(PY) -m scripts.validate
+
+docs: $(VENV)/.installed  ## generate the pages and build the site into build/site (no check)
+	$(PY) -m scripts.docs build
+
+serve: $(VENV)/.installed  ## build the site, then preview it at http://127.0.0.1:8000
+	$(PY) -m scripts.docs build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
 
 audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
 	$(PY) -m scripts.audit

@@ -33,7 +33,6 @@ PLANTED_SOURCE = {"source_id": "src-0badc0de", "publisher": "Planted <b>publishe
                   "url": "https://example.org/planted?a=1&b=<2>", "language": "en", "kind": "other",
                   "side": "third_party"}
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
 def append_row(csv_path: Path, row: dict) -> None:
@@ -50,6 +49,7 @@ def csv_rows(path: Path) -> int:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
+    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
     root = tmp_path_factory.mktemp("pkg")
     for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
         if (ROOT / name).exists():
