@@ -55,7 +55,9 @@ def month_ticks(ax, axis: list[dt.date]) -> None:
 
 def legend_above(ax) -> None:
     """Legend in a row above the plot, where it can never hide a bar."""
-    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.02), ncols=3, borderaxespad=0)
+    longest = max(len(label) for label in ax.get_legend_handles_labels()[1])
+    columns = 3 if longest < 30 else 2
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.02), ncols=columns, borderaxespad=0)
 
 
 def to_svg(fig) -> bytes:
