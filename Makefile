@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv build check audit docs serve test lint lock clean
+.PHONY: help venv build check audit docs serve query test lint lock clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -29,6 +29,9 @@ docs: $(VENV)/.installed  ## generate the pages and build the site into build/si
 
 serve: $(VENV)/.installed  ## build the site, then preview it at http://127.0.0.1:8000
 	$(PY) -m scripts.docs build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
+
+query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELECT ..." or SQL=queries/<name>.sql
+	$(PY) -m scripts.query "$(SQL)"
 
 audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
 	$(PY) -m scripts.audit

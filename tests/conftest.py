@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from scripts.package import ROOT
+from scripts.package import ROOT, load_package
 
 URL_A = "https://example.org/news/handover-and-release"
 URL_B = "https://example.org/statements/ministers-meeting"
 
 
 def source_id(url: str) -> str:
-    import hashlib
-
     return "src-" + hashlib.sha256(url.encode()).hexdigest()[:8]
 
 
@@ -114,10 +113,50 @@ class PackageCopy:
         return self.root / "data" / f"{table}.csv"
 
 
-@pytest.fixture
-def package(tmp_path: Path) -> PackageCopy:
-    root = tmp_path / "pkg"
+def package_copy(root: Path) -> PackageCopy:
+    """A new small package at root: the real descriptor and schemas with minimal_rows()."""
     (root / "data").mkdir(parents=True)
     shutil.copy(ROOT / "datapackage.json", root / "datapackage.json")
     shutil.copytree(ROOT / "schemas", root / "schemas")
     return PackageCopy(root).write()
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> PackageCopy:
+    return package_copy(tmp_path / "pkg")
+
+
+# --- build outputs, each made once per session --------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def committed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ of the committed package, in a temporary directory: the database and parquet/."""
+    from scripts import build
+
+    out = tmp_path_factory.mktemp("committed-build")
+    build.build(load_package(ROOT), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def committed_database(committed_build: Path) -> Path:
+    from scripts import build
+
+    return committed_build / build.DATABASE
+
+
+@pytest.fixture(scope="session")
+def fixture_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database of the small fixture package; open it read-only."""
+    from scripts import build
+
+    root = package_copy(tmp_path_factory.mktemp("fixture") / "pkg").root
+    return build.build(load_package(root), root / "build")
+
+
+@pytest.fixture(scope="session")
+def committed_release(committed_build: Path) -> Path:
+    """The release zip of the committed package, next to its build outputs."""
+    from scripts import release
+
+    return release.release(load_package(ROOT), committed_build)

@@ -17,8 +17,6 @@ import pytest
 from scripts import build
 from scripts.package import ROOT, load_package
 
-pytest_plugins = ["tests.outputs"]
-
 TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 CLI = ROOT / ".venv" / "bin" / "duckdb"
 PACKAGE = load_package(ROOT)

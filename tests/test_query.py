@@ -17,8 +17,6 @@ import pytest
 from scripts import query
 from scripts.package import ROOT
 
-pytest_plugins = ["tests.outputs"]
-
 QUERIES = ROOT / "queries"
 D = dt.date
 

@@ -13,8 +13,6 @@ from frictionless import validate
 from scripts import build, release
 from scripts.package import DESCRIPTOR, ROOT, load_package
 
-pytest_plugins = ["tests.outputs"]
-
 PACKAGE = load_package(ROOT)
 FOLDER = f"{PACKAGE.descriptor['name']}-{PACKAGE.descriptor['version']}"
 
