@@ -1,0 +1,199 @@
+"""`make bench`: how validation and build scale, on synthetic valid packages generated from `schemas/`.
+
+For each size (rows of the largest table) it times, on the same files and each in its own process:
+the project's validation (`python -m scripts.validate ROOT`, the code path of `make check`), `frictionless
+validate`, a DuckDB raw scan (count(*) over read_csv with the schema's types: the floor) and the build
+(`scripts.build.build`: DuckDB file and Parquet), with the validation's peak RSS. Then it plants one fault of
+each kind in the 10^5 package and checks that the project reports every fault frictionless reports (same
+file, row and field) plus the cross-table ones. Prints a table and writes build/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scripts.package import ROOT, load_package
+from scripts.synthetic import plant_faults, write_package
+
+PYTHON = sys.executable
+FRICTIONLESS = str(Path(PYTHON).parent / "frictionless")
+SIZES = (10_000, 100_000, 1_000_000)
+PARITY_SIZE = 100_000
+SCAN = """
+import sys, duckdb
+from pathlib import Path
+from scripts.package import load_package
+TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
+package = load_package(Path(sys.argv[1]))
+with duckdb.connect() as con:
+    for t in package.tables:
+        columns = {f["name"]: TYPES[f.get("type", "string")] for f in t.fields}
+        con.execute(f"SELECT count(*) FROM read_csv(?, header=true, auto_detect=false, columns={columns!r})",
+                    [str(t.file)]).fetchone()
+"""
+BUILD = """
+import sys
+from pathlib import Path
+from scripts.build import build
+from scripts.package import load_package
+build(load_package(Path(sys.argv[1])), Path(sys.argv[2]))
+"""
+
+
+def timed(cmd: list[str], cwd: Path = ROOT, ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
+    """Run a command as a child process: (wall seconds, its peak RSS in MB, stdout); fail on another exit.
+    The child is reaped with wait4, whose rusage is that child's own (ru_maxrss, in KB on Linux)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode not in ok:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stdout[-2000:]}{stderr[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def median_run(cmd: list[str], repeat: int, cwd: Path = ROOT) -> tuple[float, float, str]:
+    runs = [timed(cmd, cwd) for _ in range(repeat)]
+    runs.sort(key=lambda r: r[0])
+    return runs[len(runs) // 2]
+
+
+def frictionless_places(report: dict, root: Path) -> set[tuple[str, int, str]]:
+    """(file, row, field) of every error in a `frictionless validate --json` report; row errors (primary
+    and foreign key) are placed on the key's first field, as the project reports them."""
+    package = load_package(root)
+    places = set()
+    for task in report["tasks"]:
+        table = package.table(task["name"])
+        for e in task["errors"]:
+            field = e.get("fieldName") or (e.get("fieldNames") or table.primary_key or [None])[0]
+            places.add((task["place"], e.get("rowNumber"), field))
+    return places
+
+
+def parity(root: Path) -> dict:
+    """Plant one fault of each kind at root; what frictionless and the project each report."""
+    from scripts.validate import validate
+
+    standard, cross = plant_faults(root)
+    _, _, out = timed([FRICTIONLESS, "validate", "datapackage.json", "--json"], cwd=root, ok=(0, 1))
+    theirs = frictionless_places(json.loads(out), root)
+    problems, _ = validate(root)
+    ours = {(p.path, p.line, p.field) for p in problems}
+    return {"planted": len(standard) + len(cross), "frictionless": len(theirs), "ours": len(ours),
+            "missed_of_frictionless": sorted(theirs - ours),
+            "missed_planted_standard": sorted(f[:3] for f in standard if f[:3] not in theirs | ours),
+            "missed_cross": sorted(f[:3] for f in cross if f[:3] not in ours),
+            "kinds": sorted({f[3] for f in standard + cross})}
+
+
+def run_size(rows: int, work: Path, frictionless: bool) -> dict:
+    root = work / str(rows)
+    started = time.perf_counter()
+    sizes = write_package(root, rows)
+    print(f"{rows:>9,}: generated {sum(sizes.values()):,} rows in {time.perf_counter() - started:.1f} s "
+          f"({', '.join(f'{k} {v:,}' for k, v in sizes.items())})", flush=True)
+    repeat = 3 if rows <= PARITY_SIZE else 1
+    validate_s, rss, out = median_run([PYTHON, "-m", "scripts.validate", str(root)], repeat)
+    assert out.startswith("ok:"), out
+    scan_s, _, _ = median_run([PYTHON, "-c", SCAN, str(root)], repeat)
+    build_s = None
+    if (ROOT / "scripts" / "build.py").exists():
+        build_s, _, _ = median_run([PYTHON, "-c", BUILD, str(root), str(work / f"{rows}-build")], repeat)
+    else:
+        print("scripts/build.py is missing: build not measured", flush=True)
+    frictionless_s = None
+    if frictionless:
+        frictionless_s, _, out = timed([FRICTIONLESS, "validate", "datapackage.json", "--json"], cwd=root)
+        assert json.loads(out)["valid"]
+    run = {"rows": max(sizes.values()), "validate_s": round(validate_s, 2),
+           "frictionless_s": None if frictionless_s is None else round(frictionless_s, 2),
+           "duckdb_scan_s": round(scan_s, 2), "build_s": None if build_s is None else round(build_s, 2),
+           "peak_rss_mb": round(rss)}
+    print(f"{rows:>9,}: {run}", flush=True)
+    return run
+
+
+def table(runs: list[dict]) -> str:
+    head = ("| rows | validate s | frictionless s | DuckDB scan s | build s | peak RSS MB "
+            "| × faster than frictionless | × scan |")
+    lines = [head, "|" + "---:|" * 8]
+    for r in runs:
+        fl = f"{r['frictionless_s'] / r['validate_s']:.1f}" if r["frictionless_s"] else "—"
+        lines.append(f"| {r['rows']:,} | {r['validate_s']} | {r['frictionless_s'] or '—'} | {r['duckdb_scan_s']} | "
+                     f"{r['build_s'] if r['build_s'] is not None else '—'} | {r['peak_rss_mb']} | {fl} | "
+                     f"{r['validate_s'] / r['duckdb_scan_s']:.1f} |")
+    return "\n".join(lines)
+
+
+def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
+    by = {r["rows"]: r for r in runs}
+    big, mid = by.get(max(SIZES)), by.get(PARITY_SIZE)
+    if not big:
+        return []
+    out = []
+    if big["frictionless_s"]:
+        ratio = big["frictionless_s"] / big["validate_s"]
+        out.append(("validation ≥ 20× faster than frictionless", ratio >= 20, f"{ratio:.1f}×"))
+    ratio = big["validate_s"] / big["duckdb_scan_s"]
+    out.append(("validation ≤ 3× the DuckDB raw scan", ratio <= 3, f"{ratio:.1f}×"))
+    out.append(("validation peak RSS ≤ 1 GB", big["peak_rss_mb"] <= 1024, f"{big['peak_rss_mb']} MB"))
+    if big["build_s"] is not None:
+        ratio = big["build_s"] / big["validate_s"]
+        out.append(("build ≤ 2× validation", ratio <= 2, f"{ratio:.2f}×"))
+    if mid:
+        ratio = big["validate_s"] / mid["validate_s"]
+        out.append(("validation at 10^6 ≤ 12× 10^5", ratio <= 12, f"{ratio:.1f}×"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--no-frictionless", action="store_true", help="skip frictionless (quick runs)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    shutil.rmtree(args.work, ignore_errors=True)
+    runs = [run_size(n, args.work, not args.no_frictionless) for n in args.sizes]
+    result = {"runs": runs}
+    if PARITY_SIZE in args.sizes:
+        planted = args.work / "planted"
+        shutil.copytree(args.work / str(PARITY_SIZE), planted)
+        result["parity"] = parity(planted)
+    out = ROOT / "build" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(runs, indent=2) + "\n")
+    (ROOT / "build" / "bench-parity.json").write_text(json.dumps(result.get("parity"), indent=2) + "\n")
+    print()
+    print(table(runs))
+    print()
+    failed = False
+    for name, ok, value in targets(runs):
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
+        failed |= not ok
+    if p := result.get("parity"):
+        good = not (p["missed_of_frictionless"] or p["missed_cross"] or p["missed_planted_standard"])
+        print(f"{'PASS' if good else 'FAIL'}  planted-error parity at {PARITY_SIZE:,}: {p['planted']} faults "
+              f"({', '.join(p['kinds'])}); frictionless reports {p['frictionless']} places, the project "
+              f"{p['ours']}; missed: {p['missed_of_frictionless'] + p['missed_cross'] + p['missed_planted_standard']}")
+        failed |= not good
+    print(f"\nbench took {time.perf_counter() - started:.0f} s; wrote {out}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

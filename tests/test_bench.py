@@ -1,0 +1,54 @@
+"""The benchmark's generator and its planted-error parity, at 10^3 rows so that the suite stays fast."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scripts.bench import FRICTIONLESS, parity, timed
+from scripts.synthetic import pattern_values, widened, write_package
+from scripts.validate import validate
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synthetic") / "pkg"
+    sizes = write_package(root, 1000)
+    return root, sizes
+
+
+def test_generated_package_validates_clean(generated):
+    root, sizes = generated
+    problems, rows = validate(root)
+    assert problems == [], [str(p) for p in problems[:10]]
+    assert rows == sizes and max(sizes.values()) == 1000
+
+
+def test_generated_package_passes_frictionless(generated):
+    root, _ = generated
+    _, _, out = timed([FRICTIONLESS, "validate", "datapackage.json", "--json"], cwd=root, ok=(0, 1))
+    report = json.loads(out)
+    assert report["valid"], [e["message"] for t in report["tasks"] for e in t["errors"]][:10]
+
+
+def test_project_reports_every_fault_frictionless_reports_plus_the_cross_table_ones(tmp_path):
+    root = tmp_path / "planted"
+    write_package(root, 1000)
+    result = parity(root)
+    assert result["missed_of_frictionless"] == []
+    assert result["missed_cross"] == []
+    assert result["missed_planted_standard"] == []
+    assert result["frictionless"] >= 10
+    assert {"type", "pattern", "enum", "minimum", "maximum", "maxLength", "required", "primary_key", "unique",
+            "foreign_key", "cited", "link_back", "record_reference", "list_reference", "different_from"} \
+        <= set(result["kinds"])
+
+
+def test_identifier_patterns_are_widened_only_when_they_run_out():
+    assert pattern_values("mtg-[0-9]{4}", 3).to_list() == ["mtg-0000", "mtg-0001", "mtg-0002"]
+    with pytest.raises(ValueError, match="admits only 10000"):
+        pattern_values("mtg-[0-9]{4}", 10_001)
+    schema = widened({"fields": [{"name": "id", "constraints": {"pattern": "(mtg|trf)-[0-9]{4}"}}]})
+    assert schema["fields"][0]["constraints"]["pattern"] == "(mtg|trf)-[0-9]{4,}"
+    assert pattern_values("mtg-[0-9]{4,}", 10_001)[-1] == "mtg-10000"
