@@ -22,14 +22,12 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.package import ROOT, Package, PackageError, Table, load_package
-from scripts.rules import DATE_FORMAT, INTEGER, NUMBER
+from scripts.package import DATE_FORMAT, INTEGER, ISO_DATE, NUMBER, ROOT, Package, PackageError, Table, load_package
 
 DATABASE = "am-az-normalization.duckdb"
 STORAGE_VERSION = "v1.5.0"
 ROW_GROUP_SIZE = 100_000
 SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
-ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 CHECK_NOTE = "`make check` enforces it"
 
 VIEWS = {
@@ -247,7 +245,8 @@ def strict_value(table: Table, field: dict, enums: dict) -> str:
     cast = f"strptime({col}, {literal(DATE_FORMAT)})::DATE" if kind == "date" else f"{col}::{SQL_TYPES[kind]}"
     where, problem = literal(f"{table.path}: {field['name']} '"), literal(f"' is not {what}")
     message = f"concat({where}, {col}, {problem})"
-    return f"CASE WHEN {col} IS NULL OR regexp_matches({col}, {literal(pattern)}) THEN {cast} ELSE error({message}) END"
+    guarded = f"{col} IS NULL OR regexp_full_match({col}, {literal(pattern)})"
+    return f"CASE WHEN {guarded} THEN {cast} ELSE error({message}) END"
 
 
 def load_sql(table: Table, enums: dict) -> str:

@@ -1,4 +1,4 @@
-"""Stage 1: read each table's CSV into a frame of strings, with the editor line of every row.
+"""Stage 1: load each table's CSV as text, with the editor line of every row, into DuckDB (or a frame).
 
 Cells stay strings so that validation, not the reader, decides what a bad value is: a reader that
 coerces silently rounds "12.5" into an integer or drops a row it cannot parse. File-level faults
@@ -15,7 +15,7 @@ import sys
 import duckdb
 import polars as pl
 
-from scripts.package import Package, PackageError, Problem, Table, load_package
+from scripts.package import Package, PackageError, Problem, Table, ident, literal, load_package
 
 LINE = "__line__"
 
@@ -71,50 +71,98 @@ def record_problems(table: Table, text: str) -> list[Problem]:
         start = reader.line_num + 1
 
 
-def parse(table: Table) -> pl.DataFrame:
-    """Read the CSV strictly with DuckDB, every column as text, empty cells as null."""
-    columns = {name: "VARCHAR" for name in table.field_names}
-    with duckdb.connect() as con:
-        relation = con.read_csv(str(table.file), header=True, columns=columns, auto_detect=False, delimiter=",",
-                                quotechar='"', escapechar='"', strict_mode=True, null_padding=False,
-                                na_values=[""], parallel=True)
-        return relation.pl()
+def csv_source(table: Table) -> str:
+    """read_csv in the package's dialect, strict: every column text, empty cell null, ragged rows an error."""
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in table.field_names) + "}"
+    return (f"read_csv({literal(table.file)}, header = true, columns = {columns}, auto_detect = false, "
+            f"delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, nullstr = '')")
 
 
-def with_lines(frame: pl.DataFrame, data: bytes) -> pl.DataFrame:
-    """Add the editor line of each row; rows after a multi-line cell start further down."""
-    first = pl.int_range(2, frame.height + 2, eager=False, dtype=pl.Int64)
-    if data.count(b"\n") == frame.height + (1 if data.endswith(b"\n") else 0):
-        return frame.with_columns(first.alias(LINE))
-    breaks = pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in frame.columns])
-    return frame.with_columns((first + breaks.cum_sum().shift(1, fill_value=0)).alias(LINE))
+def line_number(table: Table, multi_line: bool) -> str:
+    """SQL for the editor line of each row of the loaded table (rowid keeps the file's order)."""
+    if not multi_line:
+        return "rowid + 2"
+    breaks = " + ".join(f"coalesce(length({ident(n)}) - length(replace({ident(n)}, chr(10), '')), 0)"
+                        for n in table.field_names)
+    return (f"rowid + 2 + coalesce(sum({breaks}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING "
+            f"AND 1 PRECEDING), 0)")
 
 
-def read_table(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
-    """The table as strings plus LINE, or None and the problems that stopped it being read."""
+def first_line_of(table: Table) -> bytes:
+    with table.file.open("rb") as f:
+        return f.readline()
+
+
+def has_multi_line_cells(con: duckdb.DuckDBPyConnection, table: Table, cells: str) -> bool:
+    breaks = " OR ".join(f"contains({ident(n)}, chr(10))" for n in table.field_names)
+    return con.execute(f"SELECT coalesce(bool_or({breaks}), false) FROM {cells}").fetchone()[0]
+
+
+def header_faults(table: Table) -> list[Problem]:
     try:
-        data = table.file.read_bytes()
+        return file_problems(table, first_line_of(table))
     except FileNotFoundError:
-        return None, [Problem(table.path, message="file not found")]
+        return [Problem(table.path, message="file not found")]
     except IsADirectoryError:
-        return None, [Problem(table.path, message="is a directory, not a CSV file")]
-    problems = file_problems(table, data)
+        return [Problem(table.path, message="is a directory, not a CSV file")]
+
+
+def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main") -> list[Problem]:
+    """Load the CSV into con: its cells in table `<schema>.<name>__csv`, and view `<schema>.<name>` that adds
+    LINE. Returns the problems that stopped it loading (nothing is created then). Only the header is read
+    here: DuckDB's strict reader refuses bad UTF-8, stray carriage returns and ragged rows, and only then
+    is the whole file read again to say where."""
+    problems = header_faults(table)
     if problems:
-        return None, problems
+        return problems
+    cells = f"{ident(schema)}.{ident(table.name + '__csv')}"
     try:
-        frame = parse(table)
+        con.execute(f"CREATE TABLE {cells} AS SELECT * FROM {csv_source(table)}")
     except duckdb.Error as e:
-        located = record_problems(table, data.decode("utf-8"))
-        return None, located or [Problem(table.path, message=f"unreadable CSV: {first_line(str(e))}")]
-    return with_lines(frame, data), []
+        data = table.file.read_bytes()
+        located = file_problems(table, data) or record_problems(table, data.decode("utf-8"))
+        return located or [Problem(table.path, message=f"unreadable CSV: {first_line(str(e))}")]
+    line = line_number(table, has_multi_line_cells(con, table, cells))
+    con.execute(f"CREATE VIEW {ident(schema)}.{ident(table.name)} AS SELECT *, {line} AS {ident(LINE)} "
+                f"FROM {cells}")
+    return []
+
+
+def unload(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main") -> None:
+    con.execute(f"DROP VIEW IF EXISTS {ident(schema)}.{ident(table.name)}")
+    con.execute(f"DROP TABLE IF EXISTS {ident(schema)}.{ident(table.name + '__csv')}")
+
+
+def load_lookups(con: duckdb.DuckDBPyConnection, package: Package, schema: str) -> list[str]:
+    """Load, for every readable table, only the fields other tables look up, as `<schema>.<name>`;
+    returns the names of the tables that could be read."""
+    readable = []
+    for table in package.tables:
+        fields = ", ".join(ident(f) for f in package.lookup_fields(table)) or "NULL AS nothing"
+        if header_faults(table):
+            continue
+        try:
+            con.execute(f"CREATE TABLE {ident(schema)}.{ident(table.name)} AS SELECT {fields} "
+                        f"FROM {csv_source(table)}")
+        except duckdb.Error:
+            continue
+        readable.append(table.name)
+    return readable
 
 
 def first_line(message: str) -> str:
     return re.sub(r"\s+", " ", message.strip().split("\n", 1)[0])
 
 
+def read_table(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """The table as strings plus LINE, as a polars frame, or None and the problems that stopped it."""
+    with duckdb.connect() as con:
+        problems = load_into(con, table)
+        return (None, problems) if problems else (con.sql(f"SELECT * FROM {ident(table.name)}").pl(), [])
+
+
 def read_tables(package: Package) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
-    """Every table that could be read, and the problems of those that could not."""
+    """Every table that could be read, as polars frames, and the problems of those that could not."""
     frames, problems = {}, []
     for table in package.tables:
         frame, found = read_table(table)

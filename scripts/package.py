@@ -12,7 +12,22 @@ from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = "datapackage.json"
-RECORD_PREFIXES_FIELD = "record_id"
+
+# How the package writes typed values in its CSV cells (Table Schema's defaults, made strict).
+DATE_FORMAT = "%Y-%m-%d"
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+INTEGER = r"[+-]?[0-9]+"
+NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+
+
+def ident(name: str) -> str:
+    """A SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 @dataclass(frozen=True, order=True)
@@ -90,6 +105,23 @@ class Package:
 
     def table(self, name: str) -> Table:
         return next(t for t in self.tables if t.name == name)
+
+    def lookup_fields(self, table: Table) -> list[str]:
+        """Fields of table that rules of other tables may read: its keys, its own references, and every
+        field another table points at."""
+        wanted = set(table.primary_key)
+        for fk in table.foreign_keys:
+            wanted.update(fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])
+        wanted.update(f["name"] for f in table.fields if "x-referencesAny" in f)
+        for other in self.tables:
+            for fk in other.foreign_keys:
+                if fk["reference"].get("resource", other.name) == table.name:
+                    fields = fk["reference"]["fields"]
+                    wanted.update(fields if isinstance(fields, list) else [fields])
+            for f in other.fields:
+                targets = f.get("x-referencesAny", []) + ([f["x-listOf"]] if "x-listOf" in f else [])
+                wanted.update(t["field"] for t in targets if t["resource"] == table.name)
+        return [name for name in table.field_names if name in wanted]
 
     @property
     def names(self) -> list[str]:

@@ -1,176 +1,144 @@
-"""The package's one rule set: pandera schemas derived from the Table Schemas in `schemas/`.
+"""The package's one rule set, derived from the Table Schemas in `schemas/` and run as SQL inside DuckDB.
 
-Each field's type and `constraints` become column checks; the `x-` properties of a field state the rules
-Table Schema cannot express (cross-field, cross-table and list references), and a few rules hold for every
-cell of a kind (no spreadsheet formulas, no stray whitespace, no future dates). Cells are checked as strings
-and parsed inside the checks, so a bad value is reported where it is instead of being coerced away.
+Each field's type and `constraints` become rules; the `x-` properties of a field state the rules Table Schema
+cannot express (cross-field, cross-table and list references), and a few rules hold for every cell of a kind
+(no spreadsheet formulas, no stray whitespace, no future dates). Cells are loaded as text and parsed inside the
+rules, so a bad value is reported where it is instead of being coerced away (DuckDB would round '12.5' into
+an integer column).
 
-Every check's `error` is a message template in which `{value}` stands for the offending cell.
+A rule is a SQL expression over one row that is true where the cell passes; an empty cell passes every rule
+but `required`. Its message is a template in which `{value}` stands for the offending cell. The same rules feed
+`scripts.frames`, which checks a polars frame with pandera.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-
-import pandera.polars as pa
-import polars as pl
 
 from scripts.load import LINE
-from scripts.package import Package, Table
+from scripts.package import INTEGER, ISO_DATE, NUMBER, Package, Table, ident, literal
 
-DATE_FORMAT = "%Y-%m-%d"
-INTEGER = r"^[+-]?[0-9]+$"
-NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-FORMULA_START = r"^[=+\-@]"
 SUPPORTED_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
 SUPPORTED_TYPES = {"string", "integer", "number", "date"}
-
-Expr = Callable[[str], pl.Expr]
+FORMULA_START = ("=", "+", "-", "@")
+WHITESPACE = "(" + ", ".join(f"chr({c})" for c in (9, 10, 11, 12, 13, 32, 133, 160, 8232, 8233, 12288)) + ")"
 
 
 @dataclass(frozen=True)
-class Context:
-    """What the checks of one table may look at: the whole package, its frames and today's date."""
+class Rule:
+    """One check of one field: `sql` is true (or null) on rows where the field's cell passes."""
 
-    package: Package
-    frames: dict[str, pl.DataFrame]
-    today: dt.date
-    known: dict = dataclass_field(default_factory=dict, compare=False, repr=False)
+    field: str
+    name: str
+    message: str
+    sql: str
+    tables: frozenset[str] = frozenset()
 
-    def values(self, resource: str, field: str) -> pl.Series | None:
-        """The distinct values of a column, computed once per validation however many checks use them."""
-        if (resource, field) not in self.known:
-            frame = self.frames.get(resource)
-            if frame is None or field not in frame.columns:
-                self.known[resource, field] = None
-            else:
-                self.known[resource, field] = frame.get_column(field).drop_nulls().unique().implode()
-        return self.known[resource, field]
+    @property
+    def local(self) -> bool:
+        """Whether the rule reads only its own row (and so can run on a frame of this table alone)."""
+        return not self.tables and "OVER (" not in self.sql
 
 
-def check(name: str, error: str, expr: Expr) -> pa.Check:
-    """A column check from a polars expression over the column name; an empty cell passes every check
-    (only `required` may reject it). The check keeps its expression (`output`) so that `checks_pass` can
-    evaluate every check of a table in one polars query."""
-    def output(key: str) -> pl.Expr:
-        return pl.col(key).is_null() | expr(key)
-    result = pa.Check(lambda data: data.lazyframe.select(output(data.key)), name=name, error=error)
-    result.output = output
-    return result
+def sql_list(values: list) -> str:
+    return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
-def checks_pass(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> bool:
-    """Whether every check of the schema passes on the frame, judged as pandera judges a check (a null
-    output passes: `ignore_na`), in one parallel pass instead of one query per check. False means some
-    check fails or could not be evaluated: pandera then runs them all and reports each failure."""
-    outputs = [chk.output(name) for name, col in schema.columns.items() for chk in col.checks]
-    if not outputs:
-        return True
-    try:
-        result = frame.lazy().select([(out | out.is_null()).all().alias(str(i))
-                                      for i, out in enumerate(outputs)]).collect()
-    except pl.exceptions.PolarsError:
-        return False
-    return all(result.row(0))
-
-
-def without_checks(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:
-    """The schema with its built-in rules only (dtype, required, columns and their order)."""
-    return schema.update_columns({name: {"checks": []} for name in schema.columns})
-
-
-def parsed(field: dict) -> Expr:
-    """How to read a cell of this field as a value that can be compared (null where it cannot)."""
-    kind = field.get("type", "string")
+def parsed(field: dict, column: str | None = None) -> str:
+    """The cell as a comparable SQL value, null where it does not parse as the field's type."""
+    col, kind = ident(column or field["name"]), field.get("type", "string")
     if kind == "integer":
-        return lambda c: pl.col(c).cast(pl.Int64, strict=False)
+        return f"(CASE WHEN regexp_full_match({col}, {literal(INTEGER)}) THEN TRY_CAST({col} AS HUGEINT) END)"
     if kind == "number":
-        return lambda c: pl.col(c).cast(pl.Float64, strict=False)
+        return f"(CASE WHEN regexp_full_match({col}, {literal(NUMBER)}) THEN TRY_CAST({col} AS DOUBLE) END)"
     if kind == "date":
-        return lambda c: pl.col(c).str.to_date(DATE_FORMAT, strict=False)
-    return lambda c: pl.col(c)
+        return f"(CASE WHEN regexp_full_match({col}, {literal(ISO_DATE)}) THEN TRY_CAST({col} AS DATE) END)"
+    return col
 
 
-def literal(field: dict, value):
+def typed_literal(field: dict, value) -> str:
     if field.get("type") == "date":
-        return pl.lit(dt.date.fromisoformat(value))
-    return pl.lit(value)
+        return f"DATE {literal(dt.date.fromisoformat(value).isoformat())}"
+    return str(value)
 
 
-def type_checks(field: dict) -> list[pa.Check]:
-    kind = field.get("type", "string")
+def rule(field: dict, name: str, message: str, sql: str, tables: frozenset[str] = frozenset()) -> Rule:
+    """A rule that an empty cell passes."""
+    return Rule(field["name"], name, message, f"({ident(field['name'])} IS NULL OR ({sql}))", tables)
+
+
+def type_rules(field: dict) -> list[Rule]:
+    col, kind = ident(field["name"]), field.get("type", "string")
     if kind not in SUPPORTED_TYPES:
         raise ValueError(f"field {field['name']}: type '{kind}' is not supported by the validator")
     if kind == "integer":
-        return [check("type", "'{value}' is not an integer", lambda c: pl.col(c).str.contains(INTEGER))]
+        return [rule(field, "type", "'{value}' is not an integer", f"regexp_full_match({col}, {literal(INTEGER)})")]
     if kind == "number":
-        return [check("type", "'{value}' is not a number", lambda c: pl.col(c).str.contains(NUMBER))]
+        return [rule(field, "type", "'{value}' is not a number", f"regexp_full_match({col}, {literal(NUMBER)})")]
     if kind == "date":
-        return [check("type", "'{value}' is not a valid date (YYYY-MM-DD)",
-                      lambda c: pl.col(c).str.contains(r"^\d{4}-\d{2}-\d{2}$")
-                      & pl.col(c).str.to_date(DATE_FORMAT, strict=False).is_not_null())]
-    return [check("formula", "'{value}' starts with =, +, - or @ (spreadsheet formula)",
-                  lambda c: ~pl.col(c).str.contains(FORMULA_START))]
+        return [rule(field, "type", "'{value}' is not a valid date (YYYY-MM-DD)", f"{parsed(field)} IS NOT NULL")]
+    return [rule(field, "formula", "'{value}' starts with =, +, - or @ (spreadsheet formula)",
+                 f"left({col}, 1) NOT IN {sql_list(list(FORMULA_START))}")]
 
 
-def constraint_checks(field: dict) -> list[pa.Check]:
+def constraint_rules(field: dict) -> list[Rule]:
     constraints = field.get("constraints", {})
     unknown = set(constraints) - SUPPORTED_CONSTRAINTS
     if unknown:
         raise ValueError(f"field {field['name']}: constraints {sorted(unknown)} are not supported by the validator")
-    value = parsed(field)
-    checks = []
+    col, value, rules = ident(field["name"]), parsed(field), []
     if "pattern" in constraints:
-        pattern = f"^(?:{constraints['pattern']})$"
-        checks.append(check("pattern", f"'{{value}}' does not match the pattern {constraints['pattern']}",
-                            lambda c: pl.col(c).str.contains(pattern)))
+        pattern = constraints["pattern"]
+        rules.append(rule(field, "pattern", f"'{{value}}' does not match the pattern {pattern}",
+                          f"regexp_full_match({col}, {literal(pattern)})"))
     if "enum" in constraints:
         allowed = constraints["enum"]
-        checks.append(check("enum", f"'{{value}}' is not one of: {', '.join(map(str, allowed))}",
-                            lambda c: pl.col(c).is_in(allowed)))
+        rules.append(rule(field, "enum", f"'{{value}}' is not one of: {', '.join(map(str, allowed))}",
+                          f"{col} IN {sql_list(allowed)}"))
     if "minimum" in constraints:
-        low = literal(field, constraints["minimum"])
-        checks.append(check("minimum", f"'{{value}}' is less than the minimum {constraints['minimum']}",
-                            lambda c: value(c) >= low))
+        low = constraints["minimum"]
+        rules.append(rule(field, "minimum", f"'{{value}}' is less than the minimum {low}",
+                          f"{value} >= {typed_literal(field, low)}"))
     if "maximum" in constraints:
-        high = literal(field, constraints["maximum"])
-        checks.append(check("maximum", f"'{{value}}' is more than the maximum {constraints['maximum']}",
-                            lambda c: value(c) <= high))
+        high = constraints["maximum"]
+        rules.append(rule(field, "maximum", f"'{{value}}' is more than the maximum {high}",
+                          f"{value} <= {typed_literal(field, high)}"))
     if "minLength" in constraints:
         n = constraints["minLength"]
-        checks.append(check("minLength", f"is shorter than {n} characters", lambda c: pl.col(c).str.len_chars() >= n))
+        rules.append(rule(field, "minLength", f"is shorter than {n} characters", f"length({col}) >= {n}"))
     if "maxLength" in constraints:
         n = constraints["maxLength"]
-        checks.append(check("maxLength", f"is longer than {n} characters", lambda c: pl.col(c).str.len_chars() <= n))
-    return checks
+        rules.append(rule(field, "maxLength", f"is longer than {n} characters", f"length({col}) <= {n}"))
+    return rules
 
 
-def cell_checks(field: dict, ctx: Context) -> list[pa.Check]:
+def cell_rules(field: dict, today: dt.date) -> list[Rule]:
     """Rules for every cell: no stray whitespace, and no date later than today."""
-    checks = [check("whitespace", "'{value}' has leading or trailing whitespace",  # two anchored searches:
-                    lambda c: ~(pl.col(c).str.contains(r"^\s") | pl.col(c).str.contains(r"\s$")))]  # 4x faster
+    col = ident(field["name"])
+    rules = [rule(field, "whitespace", "'{value}' has leading or trailing whitespace",
+                  f"left({col}, 1) NOT IN {WHITESPACE} AND right({col}, 1) NOT IN {WHITESPACE}")]
     if field.get("type") == "date":
-        today = pl.lit(ctx.today)
-        checks.append(check("future", f"'{{value}}' is later than today ({ctx.today})",
-                            lambda c: parsed(field)(c) <= today))
-    return checks
+        rules.append(rule(field, "future", f"'{{value}}' is later than today ({today})",
+                          f"{parsed(field)} <= DATE {literal(today.isoformat())}"))
+    return rules
 
 
-def key_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
-    """Primary-key uniqueness (single or composite, reported on the key's first field) and foreign keys."""
-    name, checks = field["name"], []
+def key_rules(table: Table, field: dict, package: Package) -> list[Rule]:
+    """Required values (a key field is always required), primary-key uniqueness (single or composite,
+    reported on the key's first field) and foreign keys."""
+    name, rules = field["name"], []
     key = table.primary_key
+    if field.get("constraints", {}).get("required") or name in key:
+        rules.append(Rule(name, "required", "is required but empty", f"{ident(name)} IS NOT NULL"))
+    first_of = f"row_number() OVER (PARTITION BY {{}} ORDER BY {ident(LINE)}) = 1"
     if key and key[0] == name:
-        label = " + ".join(key)
-        checks.append(check("primary_key", f"duplicate {label}: '{{value}}' appears on an earlier row",
-                            lambda c: pl.struct(key).is_first_distinct()))
+        message = f"duplicate {' + '.join(key)}: '{{value}}' appears on an earlier row"
+        rules.append(Rule(name, "primary_key", message, first_of.format(", ".join(map(ident, key)))))
     elif field.get("constraints", {}).get("unique"):
-        checks.append(check("unique", "duplicate value '{value}' appears on an earlier row",
-                            lambda c: pl.col(c).is_first_distinct()))
+        rules.append(rule(field, "unique", "duplicate value '{value}' appears on an earlier row",
+                          first_of.format(ident(name))))
     for fk in table.foreign_keys:
         fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
         if fields != [name]:
@@ -178,106 +146,89 @@ def key_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
         ref = fk["reference"]
         ref_field = ref["fields"][0] if isinstance(ref["fields"], list) else ref["fields"]
         ref_table = ref.get("resource") or table.name
-        known = ctx.values(ref_table, ref_field)
-        if known is not None:
-            checks.append(check("foreign_key", f"'{{value}}' is not a {ref_field} in {ref_table}",
-                                lambda c, known=known: pl.col(c).is_in(known)))
-            checks += link_back_checks(table, name, ref_table, ref_field, ctx)
-    return checks
+        rules.append(rule(field, "foreign_key", f"'{{value}}' is not a {ref_field} in {ref_table}",
+                          f"{ident(name)} IN (SELECT {ident(ref_field)} FROM {ident(ref_table)})",
+                          frozenset({ref_table})))
+        rules += link_back_rules(table, name, ref_table, ref_field, package)
+    return rules
 
 
-def link_back_checks(table: Table, name: str, ref_table: str, ref_field: str, ctx: Context) -> list[pa.Check]:
+def link_back_rules(table: Table, name: str, ref_table: str, ref_field: str, package: Package) -> list[Rule]:
     """Two tables that reference each other must agree: the row we point at points back at us."""
-    other = ctx.package.table(ref_table)
+    other = package.table(ref_table)
     back = next((fk["fields"][0] for fk in other.foreign_keys
                  if fk["reference"].get("resource") == table.name), None)
-    frame = ctx.frames.get(ref_table)
-    if back is None or frame is None or not table.primary_key:
+    if back is None or not table.primary_key:
         return []
-    pairs = frame.select(ref_field, back).drop_nulls(ref_field).unique(ref_field)
-    own, keys, targets = table.primary_key[0], pairs[ref_field], pairs[back]
-    return [check("link_back", f"'{{value}}' does not point back at this row in its {back} column",
-                  lambda c: ~pl.col(c).is_in(keys.implode())
-                  | pl.col(c).replace_strict(keys, targets, default=None).eq_missing(pl.col(own)))]
+    col, own, ref, back_col = ident(name), ident(table.primary_key[0]), ident(ref_table), ident(back)
+    pair = f"{col} || chr(31) || coalesce({own}, '')"
+    points_back = (f"{pair} IN (SELECT {ident(ref_field)} || chr(31) || {back_col} FROM {ref} "
+                   f"WHERE {back_col} IS NOT NULL)")
+    unknown = f"{col} NOT IN (SELECT {ident(ref_field)} FROM {ref})"
+    return [rule({"name": name}, "link_back", f"'{{value}}' does not point back at this row in its {back} column",
+                 f"{unknown} OR {points_back}", frozenset({ref_table}))]
 
 
-def relation_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
+def relation_rules(table: Table, field: dict, package: Package) -> list[Rule]:
     """The rules stated by the field's `x-` properties."""
-    checks = []
-    value = parsed(field)
+    col, value, rules = ident(field["name"]), parsed(field), []
     if differs := field.get("x-differentFrom"):
-        checks.append(check("different_from", f"'{{value}}' is the same as {differs}",
-                            lambda c: pl.col(c) != pl.col(differs)))
+        rules.append(rule(field, "different_from", f"'{{value}}' is the same as {differs}",
+                          f"{col} <> {ident(differs)}"))
     if start := field.get("x-notBefore"):
-        start_value = parsed(table.field(start))
-        checks.append(check("not_before", f"'{{value}}' is earlier than {start}",
-                            lambda c: value(c) >= start_value(start)))
+        rules.append(rule(field, "not_before", f"'{{value}}' is earlier than {start}",
+                          f"{value} >= {parsed(table.field(start))}"))
     if end := field.get("x-notAfter"):
-        end_value = parsed(table.field(end))
-        checks.append(check("not_after", f"'{{value}}' is later than {end}", lambda c: value(c) <= end_value(end)))
+        rules.append(rule(field, "not_after", f"'{{value}}' is later than {end}",
+                          f"{value} <= {parsed(table.field(end))}"))
     if precision := field.get("x-precisionField"):
-        checks.append(check("precision_given", f"'{{value}}' has no {precision}",
-                            lambda c: pl.col(precision).is_not_null()))
+        rules.append(rule(field, "precision_given", f"'{{value}}' has no {precision}",
+                          f"{ident(precision)} IS NOT NULL"))
     if bounds := field.get("x-between"):
         low, high = (parsed(table.field(b)) for b in bounds)
-        checks.append(check("count_range", f"'{{value}}' is not between {bounds[0]} and {bounds[1]}",
-                            lambda c: (low(bounds[0]) <= value(c)).fill_null(True)
-                            & (value(c) <= high(bounds[1])).fill_null(True)
-                            & (low(bounds[0]) <= high(bounds[1])).fill_null(True)))
+        rules.append(rule(field, "count_range", f"'{{value}}' is not between {bounds[0]} and {bounds[1]}",
+                          f"coalesce({low} <= {value}, true) AND coalesce({value} <= {high}, true) "
+                          f"AND coalesce({low} <= {high}, true)"))
     if counts := field.get("x-qualifies"):
-        best = counts[1]
-        given = pl.any_horizontal([pl.col(n).is_not_null() for n in counts])
-        checks.append(check("qualifier", f"'{{value}}' does not fit the counts: not_reported needs them empty, "
-                                         f"exact and approximate need {best}",
-                            lambda c: pl.when(pl.col(c) == "not_reported").then(~given)
-                            .otherwise(pl.col(best).is_not_null())))
-    if field.get("x-neutral") and (terms := ctx.package.descriptor.get("x-loadedTerms")):
+        given = " OR ".join(f"{ident(n)} IS NOT NULL" for n in counts)
+        rules.append(rule(field, "qualifier", f"'{{value}}' does not fit the counts: not_reported needs them empty, "
+                                              f"exact and approximate need {counts[1]}",
+                          f"CASE WHEN {col} = 'not_reported' THEN NOT ({given}) "
+                          f"ELSE {ident(counts[1])} IS NOT NULL END"))
+    if field.get("x-neutral") and (terms := package.descriptor.get("x-loadedTerms")):
         loaded = r"(?i)\b(" + "|".join(re.escape(t) for t in terms) + r")\b"
-        checks.append(check("neutral", "'{value}' uses a loaded term (x-loadedTerms in datapackage.json); "
-                                       "such terms belong only in a claim's summary, attributed",
-                            lambda c: ~pl.col(c).str.contains(loaded)))
+        rules.append(rule(field, "neutral", "'{value}' uses a loaded term (x-loadedTerms in datapackage.json); "
+                                            "such terms belong only in a claim's summary, attributed",
+                          f"NOT regexp_matches({col}, {literal(loaded)})"))
     if ref := field.get("x-listOf"):
-        known = ctx.values(ref["resource"], ref["field"])
-        if known is not None:
-            delimiter = ref["delimiter"]
-            message = f"'{{value}}' names a {ref['field']} that is not in {ref['resource']}"
-            checks.append(check("list_reference", message, lambda c: pl.col(c).str.split(delimiter)
-                                .list.eval(pl.element().is_in(known)).list.all()))
+        known = f"(SELECT list({ident(ref['field'])}) FROM {ident(ref['resource'])})"
+        message = f"'{{value}}' names a {ref['field']} that is not in {ref['resource']}"
+        rules.append(rule(field, "list_reference", message,
+                          f"list_has_all({known}, string_split({col}, {literal(ref['delimiter'])}))",
+                          frozenset({ref["resource"]})))
     if targets := field.get("x-referencesAny"):
-        known = [ctx.values(t["resource"], t["field"]) for t in targets]
-        if all(k is not None for k in known):
-            ids = pl.concat([k.explode() for k in known]).implode()
-            names = ", ".join(t["resource"] for t in targets)
-            checks.append(check("record_reference", f"'{{value}}' is not a record in {names}",
-                                lambda c: pl.col(c).is_in(ids)))
-    return checks
+        known = " UNION ALL ".join(f"SELECT {ident(t['field'])} FROM {ident(t['resource'])}" for t in targets)
+        names = ", ".join(t["resource"] for t in targets)
+        rules.append(rule(field, "record_reference", f"'{{value}}' is not a record in {names}", f"{col} IN ({known})",
+                          frozenset(t["resource"] for t in targets)))
+    return rules
 
 
-def citation_checks(table: Table, field: dict, ctx: Context) -> list[pa.Check]:
+def citation_rules(table: Table, field: dict, package: Package) -> list[Rule]:
     """A record whose table a citing field covers (`x-everyRecordCited`) must be cited at least once."""
-    checks = []
-    for citing in ctx.package.tables:
+    rules = []
+    for citing in package.tables:
         for f in citing.fields:
-            if not f.get("x-everyRecordCited"):
-                continue
             covered = {(t["resource"], t["field"]) for t in f.get("x-referencesAny", [])}
-            if (table.name, field["name"]) in covered and (cited := ctx.values(citing.name, f["name"])) is not None:
-                checks.append(check("cited", f"'{{value}}' has no row in {citing.name}",
-                                    lambda c, cited=cited: pl.col(c).is_in(cited)))
-    return checks
+            if f.get("x-everyRecordCited") and (table.name, field["name"]) in covered:
+                rules.append(rule(field, "cited", f"'{{value}}' has no row in {citing.name}",
+                                  f"{ident(field['name'])} IN (SELECT {ident(f['name'])} FROM {ident(citing.name)})",
+                                  frozenset({citing.name})))
+    return rules
 
 
-def column(table: Table, field: dict, ctx: Context) -> pa.Column:
-    required = bool(field.get("constraints", {}).get("required")) or field["name"] in table.primary_key
-    checks = (type_checks(field) + constraint_checks(field) + cell_checks(field, ctx) + key_checks(table, field, ctx)
-              + relation_checks(table, field, ctx) + citation_checks(table, field, ctx))
-    return pa.Column(pl.String, nullable=not required, checks=checks, description=field.get("description"),
-                     title=field.get("title"))
-
-
-def table_schema(table: Table, ctx: Context) -> pa.DataFrameSchema:
-    """The pandera schema of one table: one String column per field, in the schema's order."""
-    columns = {f["name"]: column(table, f, ctx) for f in table.fields}
-    columns[LINE] = pa.Column(pl.Int64, nullable=False)
-    return pa.DataFrameSchema(columns, name=table.name, strict=True, ordered=True,
-                              description=table.schema.get("description"))
+def table_rules(table: Table, package: Package, today: dt.date) -> list[Rule]:
+    """Every rule of one table, field by field in the schema's order."""
+    return [r for f in table.fields
+            for r in (type_rules(f) + constraint_rules(f) + cell_rules(f, today) + key_rules(table, f, package)
+                      + relation_rules(table, f, package) + citation_rules(table, f, package))]
