@@ -1,0 +1,48 @@
+"""The package's rules as pandera schemas, for checking a polars frame of one table (a notebook edit, say).
+
+Generated from the same `scripts.rules` that `make check` runs: each rule that reads only its own row becomes
+a pandera check that evaluates the rule's SQL over the frame in DuckDB, required fields are not nullable,
+and key fields are unique. Rules that read other tables (foreign keys, citations) need the whole package:
+run `make check` for those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+
+from scripts.package import Package, Table
+from scripts.rules import Rule, table_rules
+
+ROWS = "frame_rows"
+
+
+def verdicts(frame: pl.DataFrame, rule: Rule) -> pl.DataFrame:
+    """One boolean per row of frame, in order: whether the row passes the rule (null counts as a pass)."""
+    with duckdb.connect() as con:
+        con.register(ROWS, frame)
+        return con.sql(f"SELECT coalesce({rule.sql}, true) AS passes FROM {ROWS}").pl()
+
+
+def rule_check(rule: Rule) -> pa.Check:
+    return pa.Check(lambda data: verdicts(data.lazyframe.collect(), rule).lazy(), name=rule.name,
+                    error=rule.message, description=rule.sql)
+
+
+def column(table: Table, field: dict, rules: list[Rule]) -> pa.Column:
+    required = any(r.name == "required" for r in rules)
+    unique = table.primary_key == [field["name"]] or bool(field.get("constraints", {}).get("unique"))
+    checks = [rule_check(r) for r in rules if r.local and r.name != "required"]
+    return pa.Column(pl.String, nullable=not required, unique=unique, checks=checks,
+                     description=field.get("description"))
+
+
+def table_schema(table: Table, package: Package, today: dt.date | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of one table: one text column per field, in the schema's order."""
+    rules = table_rules(table, package, today or dt.date.today())
+    columns = {f["name"]: column(table, f, [r for r in rules if r.field == f["name"]]) for f in table.fields}
+    return pa.DataFrameSchema(columns, name=table.name, strict=True, ordered=True,
+                              description=table.schema.get("description"))
