@@ -5,18 +5,12 @@ enum, pattern, foreign key) and every `x-` rule is honoured by a generic fix-up 
 x-notBefore/x-notAfter, x-precisionField, x-between, x-qualifies, x-listOf, x-referencesAny,
 x-everyRecordCited, x-neutral), so a new field or rule in `schemas/` shows up in the synthetic data
 without touching this file. Two tables whose foreign keys point at each other get mutual links.
-
-Identifier patterns such as `mtg-[0-9]{4}` admit only 10^4 values; above that, `widened` rewrites each
-fixed-width digit run `[0-9]{k}` into `[0-9]{k,}` in the synthetic package's copy of the schemas (and says
-so), because no valid package with more rows exists under the committed patterns.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime as dt
-import json
 import re
 import re._parser as sre  # the stdlib's regex parser: patterns are enumerated, not hand-copied
 import shutil
@@ -38,7 +32,6 @@ WORDS = ("officials delegation ministers talks border delimitation commission tr
          "working group session discussed agreed noted reported confirmed announced returned received "
          "humanitarian process peace treaty draft text road rail crossing villages district region experts "
          "sides parties representatives deputy prime foreign affairs spokesperson").split()
-DIGIT_RUN = re.compile(r"\[0-9\]\{(\d+)\}")
 
 
 # --- patterns ------------------------------------------------------------------------------------------------
@@ -117,22 +110,6 @@ def pattern_values(pattern: str, n: int) -> pl.Series:
     if high is not None:
         assert body.str.len_chars().max() <= high
     return fixed[0] + body + fixed[1]
-
-
-def widened(schema: dict) -> dict:
-    """The schema with every fixed-width digit run of a pattern opened upwards ([0-9]{4} → [0-9]{4,})."""
-    out = copy.deepcopy(schema)
-    for f in out["fields"]:
-        c = f.get("constraints", {})
-        if "pattern" in c:
-            c["pattern"] = DIGIT_RUN.sub(r"[0-9]{\1,}", c["pattern"])
-    return out
-
-
-def capacity_needed(schema: dict) -> int:
-    """The most values any fixed-width digit run of the schema's patterns can take."""
-    runs = [int(k) for f in schema["fields"] for k in DIGIT_RUN.findall(f.get("constraints", {}).get("pattern", ""))]
-    return min((10 ** k for k in runs), default=sys.maxsize)
 
 
 # --- generator -----------------------------------------------------------------------------------------------
@@ -351,14 +328,13 @@ def default_sizes(package: Package, rows: int, sources_share: int = 10) -> dict[
 def write_package(out: Path, rows: int, root: Path = ROOT, seed: int = 6) -> dict[str, int]:
     """Write a valid package with `rows` rows in its largest table to `out`; return the size of every table."""
     source = load_package(root)
-    widen = any(capacity_needed(t.schema) < rows for t in source.tables)
     if out.exists():
         shutil.rmtree(out)
     (out / "data").mkdir(parents=True)
     shutil.copy(root / DESCRIPTOR, out / DESCRIPTOR)
     for t in source.tables:
         (out / t.schema_path).parent.mkdir(parents=True, exist_ok=True)
-        (out / t.schema_path).write_text(json.dumps(widened(t.schema) if widen else t.schema, indent=2) + "\n")
+        shutil.copy(root / t.schema_path, out / t.schema_path)
     package = load_package(out)
     sizes = default_sizes(package, rows)
     frames = Generator(package, sizes, seed).generate()

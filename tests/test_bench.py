@@ -7,7 +7,7 @@ import json
 import pytest
 
 from scripts.bench import FRICTIONLESS, parity, timed
-from scripts.synthetic import pattern_values, widened, write_package
+from scripts.synthetic import write_package
 from scripts.validate import validate
 
 
@@ -45,10 +45,3 @@ def test_project_reports_every_fault_frictionless_reports_plus_the_cross_table_o
         <= set(result["kinds"])
 
 
-def test_identifier_patterns_are_widened_only_when_they_run_out():
-    assert pattern_values("mtg-[0-9]{4}", 3).to_list() == ["mtg-0000", "mtg-0001", "mtg-0002"]
-    with pytest.raises(ValueError, match="admits only 10000"):
-        pattern_values("mtg-[0-9]{4}", 10_001)
-    schema = widened({"fields": [{"name": "id", "constraints": {"pattern": "(mtg|trf)-[0-9]{4}"}}]})
-    assert schema["fields"][0]["constraints"]["pattern"] == "(mtg|trf)-[0-9]{4,}"
-    assert pattern_values("mtg-[0-9]{4,}", 10_001)[-1] == "mtg-10000"
