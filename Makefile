@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv build check audit docs serve query test lint lock clean
+.PHONY: help venv build check audit docs serve query bench test lint lock clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -36,7 +36,11 @@ query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELEC
 audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
 	$(PY) -m scripts.audit
 
-test: $(VENV)/.installed  ## run the test suite
+bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and build at 10^4-10^6 rows (build/bench.json)
+	$(PY) -m scripts.bench
+
+test: $(VENV)/.installed  ## lint, then run the test suite
+	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed  ## ruff over scripts and tests
