@@ -1,7 +1,8 @@
 """Stage 2 (`make check`): check the descriptor with frictionless, then every table with the rule set.
 
-The CSVs are loaded as text into an in-memory DuckDB and each table's rules (`scripts.rules`) run as one
-query that returns only the rows breaking at least one rule, so a clean package costs one pass per table.
+The CSVs are loaded as text into an in-memory DuckDB, one table at a time, and each table's rules
+(`scripts.rules`) run as one query that returns only the rows breaking at least one rule, so a clean
+package costs one pass per table.
 
 Prints one line per problem, `data/<table>.csv:<line>:<field>: <message>`, then a count, and exits 1;
 a clean package prints one summary line and exits 0. Malformed input never ends in a traceback.
@@ -16,6 +17,8 @@ import time
 from pathlib import Path
 
 import duckdb
+from frictionless import Package as FrictionlessPackage
+from frictionless import Schema
 
 from scripts.load import LINE, load_into, load_lookups, unload
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, Problem, Table, ident, load_package
@@ -28,9 +31,6 @@ LOOKUPS = "lookups"
 
 def descriptor_problems(package: Package) -> list[Problem]:
     """The Data Package and Table Schema specs, as frictionless reads them."""
-    from frictionless import Package as FrictionlessPackage
-    from frictionless import Schema
-
     problems = [Problem(DESCRIPTOR, message=e.message)
                 for e in FrictionlessPackage.validate_descriptor(str(package.root / DESCRIPTOR)).errors]
     for table in package.tables:
