@@ -9,8 +9,8 @@ import sys
 
 import polars as pl
 
-from scripts.load import read_tables
-from scripts.package import Package, PackageError, load_package
+from scripts.load import read_package
+from scripts.package import Package, PackageError
 
 UNCERTAIN = ["disputed", "provisional"]
 
@@ -71,13 +71,9 @@ def report(package: Package, frames: dict[str, pl.DataFrame]) -> str:
 
 def main() -> int:
     try:
-        package = load_package()
+        package, frames = read_package()
     except PackageError as e:
         print(e, file=sys.stderr)
-        return 1
-    frames, problems = read_tables(package)
-    if problems:
-        print("\n".join(map(str, problems)), file=sys.stderr)
         return 1
     print(report(package, frames))
     return 0

@@ -11,11 +11,12 @@ import csv
 import io
 import re
 import sys
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from scripts.package import Package, PackageError, Problem, Table, ident, literal, load_package
+from scripts.package import ROOT, Package, PackageError, Problem, Table, ident, literal, load_package
 
 LINE = "__line__"
 
@@ -172,18 +173,24 @@ def read_tables(package: Package) -> tuple[dict[str, pl.DataFrame], list[Problem
     return frames, problems
 
 
+def read_package(root: Path = ROOT) -> tuple[Package, dict[str, pl.DataFrame]]:
+    """The package and all its tables as frames; PackageError if the descriptor or any table is unreadable."""
+    package = load_package(root)
+    frames, problems = read_tables(package)
+    if problems:
+        raise PackageError(problems)
+    return package, frames
+
+
 def main() -> int:
     try:
-        package = load_package()
+        _, frames = read_package()
     except PackageError as e:
         print(e, file=sys.stderr)
         return 1
-    frames, problems = read_tables(package)
-    for p in problems:
-        print(p)
     for name, frame in frames.items():
         print(f"{name}: {frame.height} rows")
-    return 1 if problems else 0
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from scripts.audit import report
-from scripts.load import read_tables
-from scripts.package import load_package
+from scripts.load import read_package
 
 
 def audit(package) -> str:
-    loaded = load_package(package.root)
-    frames, problems = read_tables(loaded)
-    assert not problems
-    return report(loaded, frames)
+    return report(*read_package(package.root))
 
 
 def test_counts_rows_single_source_and_uncertain_records_per_table(package):
