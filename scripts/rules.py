@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scripts.load import LINE
 from scripts.package import INTEGER, ISO_DATE, NUMBER, Package, Table, ident, literal
@@ -35,20 +35,21 @@ class Rule:
     message: str
     sql: str
     tables: frozenset[str] = frozenset()
+    compares_rows: bool = False
 
     @property
     def local(self) -> bool:
         """Whether the rule reads only its own row (and so can run on a frame of this table alone)."""
-        return not self.tables and "OVER (" not in self.sql
+        return not self.tables and not self.compares_rows
 
 
 def sql_list(values: list) -> str:
     return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
-def parsed(field: dict, column: str | None = None) -> str:
+def parsed(field: dict) -> str:
     """The cell as a comparable SQL value, null where it does not parse as the field's type."""
-    col, kind = ident(column or field["name"]), field.get("type", "string")
+    col, kind = ident(field["name"]), field.get("type", "string")
     if kind == "integer":
         return f"(CASE WHEN regexp_full_match({col}, {literal(INTEGER)}) THEN TRY_CAST({col} AS HUGEINT) END)"
     if kind == "number":
@@ -135,10 +136,12 @@ def key_rules(table: Table, field: dict, package: Package) -> list[Rule]:
     first_of = f"row_number() OVER (PARTITION BY {{}} ORDER BY {ident(LINE)}) = 1"
     if key and key[0] == name:
         message = f"duplicate {' + '.join(key)}: '{{value}}' appears on an earlier row"
-        rules.append(Rule(name, "primary_key", message, first_of.format(", ".join(map(ident, key)))))
+        rules.append(Rule(name, "primary_key", message, first_of.format(", ".join(map(ident, key))),
+                          compares_rows=True))
     elif field.get("constraints", {}).get("unique"):
-        rules.append(rule(field, "unique", "duplicate value '{value}' appears on an earlier row",
-                          first_of.format(ident(name))))
+        message = "duplicate value '{value}' appears on an earlier row"
+        unique = rule(field, "unique", message, first_of.format(ident(name)))
+        rules.append(replace(unique, compares_rows=True))
     for fk in table.foreign_keys:
         fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
         if fields != [name]:
