@@ -22,7 +22,19 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.package import DATE_FORMAT, INTEGER, ISO_DATE, NUMBER, ROOT, Package, PackageError, Table, load_package
+from scripts.package import (
+    DATE_FORMAT,
+    INTEGER,
+    ISO_DATE,
+    NUMBER,
+    ROOT,
+    Package,
+    PackageError,
+    Table,
+    ident,
+    literal,
+    load_package,
+)
 
 DATABASE = "am-az-normalization.duckdb"
 STORAGE_VERSION = "v1.5.0"
@@ -97,14 +109,6 @@ VIEWS = {
         ORDER BY h.date, a.handover_id, a.place_id
         """),
 }
-
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def enum_types(package: Package) -> dict[tuple[str, str], tuple[str, list[str]]]:
