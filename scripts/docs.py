@@ -36,7 +36,7 @@ import yaml
 
 from scripts import charts
 from scripts.build import DATABASE, write_database
-from scripts.load import LINE, read_table
+from scripts.load import LINE, read_all
 from scripts.package import ROOT, Package, PackageError, Table, load_package
 
 DOCS = ROOT / "docs"
@@ -109,15 +109,7 @@ def table_page(name: str) -> str:
 # --- reading ------------------------------------------------------------------------------------------------
 
 def read_frames(package: Package) -> dict[str, pl.DataFrame]:
-    frames, problems = {}, []
-    for table in package.tables:
-        frame, found = read_table(table)
-        problems += found
-        if frame is not None:
-            frames[table.name] = frame.drop(LINE)
-    if problems:
-        raise PackageError(problems)
-    return frames
+    return {name: frame.drop(LINE) for name, frame in read_all(package).items()}
 
 
 def record_tables(package: Package) -> dict[str, str]:

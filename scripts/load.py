@@ -173,13 +173,18 @@ def read_tables(package: Package) -> tuple[dict[str, pl.DataFrame], list[Problem
     return frames, problems
 
 
-def read_package(root: Path = ROOT) -> tuple[Package, dict[str, pl.DataFrame]]:
-    """The package and all its tables as frames; PackageError if the descriptor or any table is unreadable."""
-    package = load_package(root)
+def read_all(package: Package) -> dict[str, pl.DataFrame]:
+    """Every table as a frame; PackageError if any table is unreadable."""
     frames, problems = read_tables(package)
     if problems:
         raise PackageError(problems)
-    return package, frames
+    return frames
+
+
+def read_package(root: Path = ROOT) -> tuple[Package, dict[str, pl.DataFrame]]:
+    """The package and all its tables as frames; PackageError if the descriptor or any table is unreadable."""
+    package = load_package(root)
+    return package, read_all(package)
 
 
 def main() -> int:
