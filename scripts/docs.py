@@ -173,42 +173,29 @@ def links(page: str, targets: list[dict]) -> str:
                      for t in targets)
 
 
+RULE_WORDS = {
+    "x-precisionField": lambda v, page: f"How precisely it is known is in {code(v)}, which must be given with it.",
+    "x-notBefore": lambda v, page: f"Not earlier than {code(v)}.",
+    "x-notAfter": lambda v, page: f"Not later than {code(v)}.",
+    "x-differentFrom": lambda v, page: f"Differs from {code(v)}.",
+    "x-between": lambda v, page: (f"Between {code(v[0])} and {code(v[1])} where they are given; "
+                                  f"{code(v[0])} is never more than {code(v[1])}."),
+    "x-qualifies": lambda v, page: (f"{code('not_reported')} requires {', '.join(map(code, v))} to be empty; "
+                                    f"any other code requires {code(v[1])}."),
+    "x-neutral": lambda v, page: ("Neutral wording: none of the "
+                                  f'<a href="{href(page, "methodology.md", "neutral-terminology")}">loaded terms</a> '
+                                  "may appear."),
+    "x-listOf": lambda v, page: f"A list separated by {code(v['delimiter'])}, each item a {links(page, [v])}.",
+    "x-referencesAny": lambda v, page: f"Refers to a record: {links(page, v)}.",
+    "x-everyRecordCited": lambda v, page: "Every record of those tables has at least one row here.",
+}
+KNOWN_RULES = set(RULE_WORDS)
+
+
 def rule_words(field: dict, page: str) -> list[str]:
     """The `x-` rules of a field in words; a rule with no wording here is shown as its JSON (and a test fails)."""
-    words = []
-    for key, value in field.items():
-        if not key.startswith("x-"):
-            continue
-        if key == "x-precisionField":
-            words.append(f"How precisely it is known is in {code(value)}, which must be given with it.")
-        elif key == "x-notBefore":
-            words.append(f"Not earlier than {code(value)}.")
-        elif key == "x-notAfter":
-            words.append(f"Not later than {code(value)}.")
-        elif key == "x-differentFrom":
-            words.append(f"Differs from {code(value)}.")
-        elif key == "x-between":
-            words.append(f"Between {code(value[0])} and {code(value[1])} where they are given; "
-                         f"{code(value[0])} is never more than {code(value[1])}.")
-        elif key == "x-qualifies":
-            words.append(f"{code('not_reported')} requires {', '.join(map(code, value))} to be empty; any other "
-                         f"code requires {code(value[1])}.")
-        elif key == "x-neutral":
-            terms = href(page, "methodology.md", "neutral-terminology")
-            words.append(f'Neutral wording: none of the <a href="{terms}">loaded terms</a> may appear.')
-        elif key == "x-listOf":
-            words.append(f"A list separated by {code(value['delimiter'])}, each item a {links(page, [value])}.")
-        elif key == "x-referencesAny":
-            words.append(f"Refers to a record: {links(page, value)}.")
-        elif key == "x-everyRecordCited":
-            words.append("Every record of those tables has at least one row here.")
-        else:
-            words.append(f"{code(key)}: {code(json.dumps(value))}")
-    return words
-
-
-KNOWN_RULES = {"x-precisionField", "x-notBefore", "x-notAfter", "x-differentFrom", "x-between", "x-qualifies",
-               "x-neutral", "x-listOf", "x-referencesAny", "x-everyRecordCited"}
+    return [RULE_WORDS[key](value, page) if key in RULE_WORDS else f"{code(key)}: {code(json.dumps(value))}"
+            for key, value in field.items() if key.startswith("x-")]
 
 
 def dictionary(table: Table, page: str) -> str:
