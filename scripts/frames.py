@@ -15,27 +15,27 @@ import pandera.polars as pa
 import polars as pl
 
 from scripts.package import Package, Table
-from scripts.rules import Rule, table_rules
+from scripts.rules import Rule, table_rules, with_values
 
 ROWS = "frame_rows"
 
 
-def verdicts(frame: pl.DataFrame, rule: Rule) -> pl.DataFrame:
+def verdicts(frame: pl.DataFrame, table: Table, rule: Rule) -> pl.DataFrame:
     """One boolean per row of frame, in order: whether the row passes the rule (null counts as a pass)."""
     with duckdb.connect() as con:
         con.register(ROWS, frame)
-        return con.sql(f"SELECT coalesce({rule.sql}, true) AS passes FROM {ROWS}").pl()
+        return con.sql(f"SELECT coalesce({rule.sql}, true) AS passes FROM {with_values(table, ROWS)}").pl()
 
 
-def rule_check(rule: Rule) -> pa.Check:
-    return pa.Check(lambda data: verdicts(data.lazyframe.collect(), rule).lazy(), name=rule.name,
+def rule_check(table: Table, rule: Rule) -> pa.Check:
+    return pa.Check(lambda data: verdicts(data.lazyframe.collect(), table, rule).lazy(), name=rule.name,
                     error=rule.message, description=rule.sql)
 
 
 def column(table: Table, field: dict, rules: list[Rule]) -> pa.Column:
     required = any(r.name == "required" for r in rules)
     unique = table.primary_key == [field["name"]] or bool(field.get("constraints", {}).get("unique"))
-    checks = [rule_check(r) for r in rules if r.local and r.name != "required"]
+    checks = [rule_check(table, r) for r in rules if r.local and r.name != "required"]
     return pa.Column(pl.String, nullable=not required, unique=unique, checks=checks,
                      description=field.get("description"))
 

@@ -12,11 +12,14 @@ import io
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from scripts.package import ROOT, Package, PackageError, Problem, Table, ident, literal, load_package
+
+if TYPE_CHECKING:  # polars is only named here: `make check` never builds a frame, and skips its import time
+    import polars as pl
 
 LINE = "__line__"
 
@@ -108,11 +111,18 @@ def header_faults(table: Table) -> list[Problem]:
         return [Problem(table.path, message="is a directory, not a CSV file")]
 
 
+def unreadable(table: Table, error: duckdb.Error) -> list[Problem]:
+    """Where a CSV that DuckDB's strict reader refused goes wrong: only now is the whole file read again,
+    with the csv module, to say where."""
+    data = table.file.read_bytes()
+    located = file_problems(table, data) or record_problems(table, data.decode("utf-8"))
+    return located or [Problem(table.path, message=f"unreadable CSV: {first_line(str(error))}")]
+
+
 def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main") -> list[Problem]:
     """Load the CSV into con: its cells in table `<schema>.<name>__csv`, and view `<schema>.<name>` that adds
     LINE. Returns the problems that stopped it loading (nothing is created then). Only the header is read
-    here: DuckDB's strict reader refuses bad UTF-8, stray carriage returns and ragged rows, and only then
-    is the whole file read again to say where."""
+    here: DuckDB's strict reader refuses bad UTF-8, stray carriage returns and ragged rows."""
     problems = header_faults(table)
     if problems:
         return problems
@@ -120,9 +130,7 @@ def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main"
     try:
         con.execute(f"CREATE TABLE {cells} AS SELECT * FROM {csv_source(table)}")
     except duckdb.Error as e:
-        data = table.file.read_bytes()
-        located = file_problems(table, data) or record_problems(table, data.decode("utf-8"))
-        return located or [Problem(table.path, message=f"unreadable CSV: {first_line(str(e))}")]
+        return unreadable(table, e)
     line = line_number(table, has_multi_line_cells(con, table, cells))
     con.execute(f"CREATE VIEW {ident(schema)}.{ident(table.name)} AS SELECT *, {line} AS {ident(LINE)} "
                 f"FROM {cells}")
@@ -132,23 +140,6 @@ def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main"
 def unload(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main") -> None:
     con.execute(f"DROP VIEW IF EXISTS {ident(schema)}.{ident(table.name)}")
     con.execute(f"DROP TABLE IF EXISTS {ident(schema)}.{ident(table.name + '__csv')}")
-
-
-def load_lookups(con: duckdb.DuckDBPyConnection, package: Package, schema: str) -> list[str]:
-    """Load, for every readable table, only the fields other tables look up, as `<schema>.<name>`;
-    returns the names of the tables that could be read."""
-    readable = []
-    for table in package.tables:
-        fields = ", ".join(ident(f) for f in package.lookup_fields(table)) or "NULL AS nothing"
-        if header_faults(table):
-            continue
-        try:
-            con.execute(f"CREATE TABLE {ident(schema)}.{ident(table.name)} AS SELECT {fields} "
-                        f"FROM {csv_source(table)}")
-        except duckdb.Error:
-            continue
-        readable.append(table.name)
-    return readable
 
 
 def first_line(message: str) -> str:

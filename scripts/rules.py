@@ -7,14 +7,16 @@ rules, so a bad value is reported where it is instead of being coerced away (Duc
 an integer column).
 
 A rule is a SQL expression over one row that is true where the cell passes; an empty cell passes every rule
-but `required`. Its message is a template in which `{value}` stands for the offending cell. The same rules feed
-`scripts.frames`, which checks a polars frame with pandera.
+but `required`. It reads the row through `with_values`, which parses each typed cell once. Its message is a
+template in which `{value}` stands for the offending cell. The same rules feed `scripts.frames`, which checks
+a polars frame with pandera.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import re._parser as sre  # the stdlib's regex parser: a pattern's edge characters are read, not guessed
 from dataclasses import dataclass, replace
 
 from scripts.load import LINE
@@ -22,8 +24,9 @@ from scripts.package import INTEGER, ISO_DATE, NUMBER, Package, Table, ident, li
 
 SUPPORTED_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
 SUPPORTED_TYPES = {"string", "integer", "number", "date"}
-FORMULA_START = ("=", "+", "-", "@")
-WHITESPACE = "(" + ", ".join(f"chr({c})" for c in (9, 10, 11, 12, 13, 32, 133, 160, 8232, 8233, 12288)) + ")"
+FORMULA_START = "=+-@"
+WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u2028\u2029\u3000"
+VALUE_PREFIX = "__value__"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Rule:
     sql: str
     tables: frozenset[str] = frozenset()
     compares_rows: bool = False
+    implied: bool = False  # another rule of the cell (type, pattern, code list) fails wherever this one does
 
     @property
     def local(self) -> bool:
@@ -47,8 +51,14 @@ def sql_list(values: list) -> str:
     return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
-def parsed(field: dict) -> str:
-    """The cell as a comparable SQL value, null where it does not parse as the field's type."""
+def sql_codes(chars: str) -> str:
+    """The characters as a SQL list of code points: `ascii()` of a cell's first character is an integer,
+    far cheaper to compare than a one-character string."""
+    return "(" + ", ".join(str(ord(c)) for c in chars) + ")"
+
+
+def parsing(field: dict) -> str:
+    """SQL that parses the cell as the field's type: null where it is not a value of that type."""
     col, kind = ident(field["name"]), field.get("type", "string")
     if kind == "integer":
         return f"(CASE WHEN regexp_full_match({col}, {literal(INTEGER)}) THEN TRY_CAST({col} AS HUGEINT) END)"
@@ -57,6 +67,96 @@ def parsed(field: dict) -> str:
     if kind == "date":
         return f"(CASE WHEN regexp_full_match({col}, {literal(ISO_DATE)}) THEN TRY_CAST({col} AS DATE) END)"
     return col
+
+
+def parsed(field: dict) -> str:
+    """The cell as a comparable value: for a typed field, the column `with_values` adds, parsed once per row
+    however many rules compare it."""
+    if field.get("type", "string") == "string":
+        return ident(field["name"])
+    return ident(VALUE_PREFIX + field["name"])
+
+
+def with_values(table: Table, source: str) -> str:
+    """source (a table name or a subquery) plus the parsed value of every typed field, as rules read it."""
+    typed = [f for f in table.fields if f.get("type", "string") != "string"]
+    if not typed:
+        return source
+    return f"(SELECT *, {', '.join(f'{parsing(f)} AS {parsed(f)}' for f in typed)} FROM {source})"
+
+
+TYPE_PATTERNS = {"integer": INTEGER, "number": NUMBER, "date": ISO_DATE}
+LARGEST_CLASS = 1024
+
+
+def sequence_edge(items, from_end: bool) -> tuple[set[str] | None, bool]:
+    """The characters a match of a parsed regex sequence can start (or end) with, and whether it can be empty.
+    None where the pattern is too rich to tell: negated classes, categories such as `\\s` (whose meaning
+    differs between Python and DuckDB's RE2), inline flags."""
+    chars = set()
+    for op, av in (reversed(items) if from_end else items):
+        found, empty = item_edge(op, av, from_end)
+        if found is None:
+            return None, False
+        chars |= found
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def item_edge(op, av, from_end: bool) -> tuple[set[str] | None, bool]:
+    if op is sre.LITERAL:
+        return {chr(av)}, False
+    if op is sre.IN and all(o in (sre.LITERAL, sre.RANGE) for o, _ in av):
+        ranges = [(v, v) if o is sre.LITERAL else v for o, v in av]
+        if sum(high - low + 1 for low, high in ranges) > LARGEST_CLASS:
+            return None, False
+        return {chr(c) for low, high in ranges for c in range(low, high + 1)}, False
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return sequence_edge(av[3], from_end)
+    if op is sre.BRANCH:
+        edges = [sequence_edge(branch, from_end) for branch in av[1]]
+        if any(chars is None for chars, _ in edges):
+            return None, False
+        return set().union(*(chars for chars, _ in edges)), any(empty for _, empty in edges)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, _, sub = av
+        chars, empty = sequence_edge(sub, from_end)
+        return chars, empty or low == 0
+    if op is sre.AT:
+        return set(), True
+    return None, False
+
+
+def edge_characters(pattern: str) -> tuple[set[str] | None, set[str] | None]:
+    """The first and last characters of any string the pattern fully matches (None: cannot tell)."""
+    try:
+        parsed = sre.parse(pattern)
+    except re.error:
+        return None, None
+    if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
+        return None, None
+    return sequence_edge(list(parsed), False)[0], sequence_edge(list(parsed), True)[0]
+
+
+def shapes(field: dict) -> list[tuple[set[str] | None, set[str] | None]]:
+    """(first, last) characters of the values a field's code list, pattern or type admits, one pair each."""
+    constraints = field.get("constraints", {})
+    found = []
+    if "enum" in constraints:
+        values = [str(v) for v in constraints["enum"]]
+        found.append(({v[0] for v in values if v}, {v[-1] for v in values if v}))
+    patterns = (constraints.get("pattern"), TYPE_PATTERNS.get(field.get("type", "string")))
+    return found + [edge_characters(p) for p in patterns if p]
+
+
+def rejected_by_shape(field: dict, first: str, last: str = "") -> bool:
+    """Whether the field's code list, pattern or type already rejects every value that starts with one of
+    `first` or ends with one of `last`: a rule for just that is then implied."""
+    def excluded(starts: set[str] | None, ends: set[str] | None) -> bool:
+        ends_ok = not last or (ends is not None and not ends & set(last))
+        return starts is not None and not starts & set(first) and ends_ok
+    return any(excluded(*shape) for shape in shapes(field))
 
 
 def typed_literal(field: dict, value) -> str:
@@ -80,8 +180,9 @@ def type_rules(field: dict) -> list[Rule]:
         return [rule(field, "type", "'{value}' is not a number", f"regexp_full_match({col}, {literal(NUMBER)})")]
     if kind == "date":
         return [rule(field, "type", "'{value}' is not a valid date (YYYY-MM-DD)", f"{parsed(field)} IS NOT NULL")]
-    return [rule(field, "formula", "'{value}' starts with =, +, - or @ (spreadsheet formula)",
-                 f"left({col}, 1) NOT IN {sql_list(list(FORMULA_START))}")]
+    formula = rule(field, "formula", "'{value}' starts with =, +, - or @ (spreadsheet formula)",
+                   f"ascii({col}) NOT IN {sql_codes(FORMULA_START)}")
+    return [replace(formula, implied=rejected_by_shape(field, FORMULA_START))]
 
 
 def constraint_rules(field: dict) -> list[Rule]:
@@ -118,8 +219,10 @@ def constraint_rules(field: dict) -> list[Rule]:
 def cell_rules(field: dict, today: dt.date) -> list[Rule]:
     """Rules for every cell: no stray whitespace, and no date later than today."""
     col = ident(field["name"])
-    rules = [rule(field, "whitespace", "'{value}' has leading or trailing whitespace",
-                  f"left({col}, 1) NOT IN {WHITESPACE} AND right({col}, 1) NOT IN {WHITESPACE}")]
+    codes = sql_codes(WHITESPACE)
+    whitespace = rule(field, "whitespace", "'{value}' has leading or trailing whitespace",
+                      f"ascii({col}) NOT IN {codes} AND ascii({col}[-1]) NOT IN {codes}")
+    rules = [replace(whitespace, implied=rejected_by_shape(field, WHITESPACE, WHITESPACE))]
     if field.get("type") == "date":
         rules.append(rule(field, "future", f"'{{value}}' is later than today ({today})",
                           f"{parsed(field)} <= DATE {literal(today.isoformat())}"))
@@ -204,10 +307,10 @@ def relation_rules(table: Table, field: dict, package: Package) -> list[Rule]:
                                             "such terms belong only in a claim's summary, attributed",
                           f"NOT regexp_matches({col}, {literal(loaded)})"))
     if ref := field.get("x-listOf"):
-        known = f"(SELECT list({ident(ref['field'])}) FROM {ident(ref['resource'])})"
+        items = f"unnest(string_split({col}, {literal(ref['delimiter'])})) AS listed(item)"
+        unknown = f"item NOT IN (SELECT {ident(ref['field'])} FROM {ident(ref['resource'])})"
         message = f"'{{value}}' names a {ref['field']} that is not in {ref['resource']}"
-        rules.append(rule(field, "list_reference", message,
-                          f"list_has_all({known}, string_split({col}, {literal(ref['delimiter'])}))",
+        rules.append(rule(field, "list_reference", message, f"NOT EXISTS (SELECT 1 FROM {items} WHERE {unknown})",
                           frozenset({ref["resource"]})))
     if targets := field.get("x-referencesAny"):
         known = " UNION ALL ".join(f"SELECT {ident(t['field'])} FROM {ident(t['resource'])}" for t in targets)

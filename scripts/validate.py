@@ -1,8 +1,11 @@
 """Stage 2 (`make check`): check the descriptor with frictionless, then every table with the rule set.
 
-The CSVs are loaded as text into an in-memory DuckDB, one table at a time, and each table's rules
-(`scripts.rules`) run as one query that returns only the rows breaking at least one rule, so a clean
-package costs one pass per table.
+The rule set (`scripts.rules`) runs in DuckDB in two passes, so a clean package costs one read of each CSV:
+1. verdict: each CSV is streamed once; every row gets one boolean, "passes all the rules that read only its
+   row", and only the fields other rules look up are kept. The rules that compare rows or read other tables
+   then run on those narrow tables. A table whose rows all pass is done.
+2. detail, only for a table that failed its verdict: the whole table is loaded with the editor line of each
+   row, and every rule runs again, one column each, to say which rule failed where.
 
 Prints one line per problem, `data/<table>.csv:<line>:<field>: <message>`, then a count, and exits 1;
 a clean package prints one summary line and exits 0. Malformed input never ends in a traceback.
@@ -20,13 +23,14 @@ import duckdb
 from frictionless import Package as FrictionlessPackage
 from frictionless import Schema
 
-from scripts.load import LINE, load_into, load_lookups, unload
+from scripts.load import LINE, csv_source, header_faults, load_into, unload, unreadable
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, Problem, Table, ident, load_package
-from scripts.rules import Rule, table_rules
+from scripts.rules import Rule, table_rules, with_values
 
 SHOWN_VALUE = 80
 MEMORY_LIMIT = "700MB"  # DuckDB spills to disk beyond this: validation's memory stays bounded at any size
 LOOKUPS = "lookups"
+PASSES = "__passes"
 
 
 def descriptor_problems(package: Package) -> list[Problem]:
@@ -48,7 +52,7 @@ def violations_sql(table: Table, rules: list[Rule]) -> str:
     """The rows of the table that break at least one rule, with one boolean column per rule."""
     verdicts = ", ".join(f"{rule.sql} AS __rule_{i}" for i, rule in enumerate(rules))
     all_pass = " AND ".join(f"coalesce(__rule_{i}, true)" for i in range(len(rules)))
-    return (f"SELECT * FROM (SELECT *, {verdicts} FROM {ident(table.name)}) WHERE NOT ({all_pass}) "
+    return (f"SELECT * FROM (SELECT *, {verdicts} FROM {with_values(table, ident(table.name))}) WHERE NOT ({all_pass}) "
             f"ORDER BY {ident(LINE)}")
 
 
@@ -65,34 +69,91 @@ def rule_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule
     return problems
 
 
-def table_problems(con: duckdb.DuckDBPyConnection, package: Package, table: Table, readable: list[str],
-                   today: dt.date) -> list[Problem]:
-    """Run one loaded table's rules; rules that read a table that could not be read are left out."""
+def own_row_verdict(rules: list[Rule]) -> str:
+    """SQL, true where a row passes every rule that reads only its own row. An implied rule is left out:
+    the rule that implies it is in, and the detailed pass still reports both."""
+    return " AND ".join(f"coalesce({r.sql}, true)" for r in rules if r.local and not r.implied) or "true"
+
+
+def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, rules: list[Rule]) -> list[Problem]:
+    """Stream the table's CSV once into `lookups.<name>`, keeping the fields that rules comparing rows or
+    reading other tables need, and each row's own-row verdict. Returns the problems that make the file
+    unreadable."""
+    problems = header_faults(table)
+    if problems:
+        return problems
+    wanted = set(package.lookup_fields(table)) | {r.field for r in rules if not r.local}
+    kept = [ident(name) for name in table.field_names if name in wanted]
+    rows = with_values(table, csv_source(table))
+
+    def load(passes: str) -> None:
+        con.execute(f"CREATE OR REPLACE TABLE {LOOKUPS}.{ident(table.name)} AS "
+                    f"SELECT {', '.join(kept + [f'{passes} AS {ident(PASSES)}'])} FROM {rows}")
+
     try:
-        rules = [r for r in table_rules(table, package, today) if r.tables <= set(readable)]
-    except ValueError as e:
-        return [Problem(table.schema_path, message=str(e))]
+        load(own_row_verdict(rules))
+    except duckdb.Error:
+        try:  # the file reads, a rule does not run: the detailed pass reports which
+            load("false")
+        except duckdb.Error as e:
+            return unreadable(table, e)
+    return []
+
+
+def verdict(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule]) -> tuple[int, bool]:
+    """(rows, whether every row passes every rule), from the scanned narrow table: first the own-row
+    verdicts, then each rule that compares rows or reads other tables, one query each, stopping at the first
+    that fails. Rules that compare rows need an order of rows, not the editor lines: any order finds a
+    duplicate."""
+    narrow = f"{LOOKUPS}.{ident(table.name)}"
+    rows, passes = con.execute(f"SELECT count(*), coalesce(bool_and({ident(PASSES)}), true) FROM {narrow}").fetchone()
+    for rule in (r for r in rules if not r.local):
+        if not passes:
+            break
+        try:
+            passes = con.execute(f"SELECT coalesce(bool_and(passes), true) FROM (SELECT coalesce({rule.sql}, true) "
+                                 f"AS passes FROM (SELECT *, rowid AS {ident(LINE)} FROM {narrow}))").fetchone()[0]
+        except duckdb.Error:
+            passes = False
+    return rows, passes
+
+
+def detailed_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule]) -> list[Problem]:
+    """Load the whole table with its editor lines and say which rule fails on which row."""
+    problems = load_into(con, table)
+    if problems:
+        return problems
     try:
         return rule_problems(con, table, rules)
     except duckdb.Error as e:
         return [Problem(table.schema_path, message=f"a rule could not run: {str(e).splitlines()[0]}")]
+    finally:
+        unload(con, table)
 
 
 def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.date) -> tuple[list[Problem], dict]:
-    """Check the tables one at a time. Other tables are present only through the fields rules look up
-    (schema `lookups`, behind `main` on the search path), so memory holds one whole table at a time."""
+    """The verdict pass over every table, then the detailed pass over the tables that failed it. Only the
+    narrow tables (schema `lookups`, behind `main` on the search path) and one whole table at a time are
+    ever in memory."""
     con.execute(f"CREATE SCHEMA {LOOKUPS}")
     con.execute(f"SET search_path = 'main,{LOOKUPS}'")
-    readable = load_lookups(con, package, LOOKUPS)
-    problems, rows = [], {}
+    problems, rules, readable = [], {}, set()
     for table in package.tables:
-        found = load_into(con, table)
-        if found:
-            problems += found
-            continue
-        problems += table_problems(con, package, table, readable, today)
-        rows[table.name] = con.execute(f"SELECT count(*) FROM {ident(table.name)}").fetchone()[0]
-        unload(con, table)
+        try:
+            rules[table.name] = table_rules(table, package, today)
+        except ValueError as e:
+            problems.append(Problem(table.schema_path, message=str(e)))
+            rules[table.name] = []
+        found = scan(con, package, table, rules[table.name])
+        problems += found
+        if not found:
+            readable.add(table.name)
+    rows = {}
+    for table in (t for t in package.tables if t.name in readable):
+        usable = [r for r in rules[table.name] if r.tables <= readable]
+        rows[table.name], passes = verdict(con, table, usable)
+        if not passes:
+            problems += detailed_problems(con, table, usable)
     return problems, rows
 
 

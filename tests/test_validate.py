@@ -248,6 +248,20 @@ def test_id_with_a_trailing_space_is_rejected(package, capsys):
     assert_rejected(package, capsys, "data/meetings.csv:2:meeting_id: 'mtg-0001 ' has leading or trailing whitespace")
 
 
+def test_padded_code_is_reported_by_its_code_list_and_its_whitespace_rule(package, capsys):
+    package.set("meetings", 0, status=" held")
+    code, lines = check(package, capsys)
+    assert code == 1
+    assert "data/meetings.csv:2:status: ' held' has leading or trailing whitespace" in lines
+    assert any(line.startswith("data/meetings.csv:2:status: ' held' is not one of") for line in lines)
+
+
+def test_pattern_that_is_not_a_regex_is_reported_on_its_schema(package, capsys):
+    path = package.root / "schemas" / "meetings.schema.json"
+    path.write_text(path.read_text().replace('"mtg-[0-9]{4,}"', '"mtg-[0-9"'))
+    assert_rejected(package, capsys, "schemas/meetings.schema.json: a rule could not run: ")
+
+
 def test_id_with_the_wrong_prefix_is_rejected(package, capsys):
     package.set("meetings", 0, meeting_id="meet-0001")
     assert_rejected(package, capsys, "data/meetings.csv:2:meeting_id: 'meet-0001' does not match the pattern")

@@ -1,0 +1,82 @@
+"""How the rule set reads a field's shape: which rules another rule of the same cell already implies.
+
+An implied rule is left out of the fast verdict pass of `make check` (the rule that implies it is in), and
+still reported by the detailed pass, so the analysis must only ever say "implied" when it is sure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+from scripts.package import INTEGER, load_package
+from scripts.rules import cell_rules, edge_characters, table_rules, type_rules
+
+DIGITS = set(string.digits)
+
+
+def whitespace_rule(field: dict):
+    return next(r for r in cell_rules(field, dt.date.today()) if r.name == "whitespace")
+
+
+def formula_rule(field: dict):
+    return next(r for r in type_rules(field) if r.name == "formula")
+
+
+def test_edge_characters_of_an_id_pattern_come_from_its_alternatives_and_digits():
+    assert edge_characters("(mtg|trf)-[0-9]{4,}") == ({"m", "t"}, DIGITS)
+
+
+def test_an_optional_sign_adds_to_the_first_characters_of_the_digits_after_it():
+    first, last = edge_characters(INTEGER)
+    assert first == DIGITS | {"+", "-"} and last == DIGITS
+
+
+def test_a_negated_class_leaves_its_edge_unknown():
+    assert edge_characters(r"https?://[^\s]+") == ({"h"}, None)
+
+
+def test_inline_flags_leave_both_edges_unknown():
+    assert edge_characters("(?i)abc") == (None, None)
+
+
+def test_an_invalid_pattern_leaves_both_edges_unknown():
+    assert edge_characters("mtg-[0-9") == (None, None)
+
+
+def test_whitespace_rule_is_implied_by_a_pattern_that_starts_and_ends_with_letters_or_digits():
+    assert whitespace_rule({"name": "id", "constraints": {"pattern": "mtg-[0-9]{4,}"}}).implied
+
+
+def test_whitespace_rule_is_not_implied_by_a_pattern_that_admits_a_leading_space():
+    assert not whitespace_rule({"name": "id", "constraints": {"pattern": " ?x"}}).implied
+
+
+def test_whitespace_rule_is_implied_by_a_date_type():
+    assert whitespace_rule({"name": "day", "type": "date"}).implied
+
+
+def test_whitespace_rule_is_not_implied_by_a_code_list_with_a_padded_code():
+    assert not whitespace_rule({"name": "code", "constraints": {"enum": ["held", "held "]}}).implied
+
+
+def test_formula_rule_is_implied_by_a_url_pattern_but_whitespace_is_not():
+    url = {"name": "url", "constraints": {"pattern": r"https?://[^\s]+"}}
+    assert formula_rule(url).implied and not whitespace_rule(url).implied
+
+
+def test_formula_rule_is_not_implied_by_a_code_list_with_a_signed_code():
+    assert not formula_rule({"name": "code", "constraints": {"enum": ["+1", "0"]}}).implied
+
+
+def test_free_text_keeps_its_whitespace_and_formula_rules_in_the_verdict():
+    package = load_package()
+    rules = table_rules(package.table("meetings"), package, dt.date.today())
+    summary = {r.name: r.implied for r in rules if r.field == "summary"}
+    assert summary["whitespace"] is False and summary["formula"] is False
+
+
+def test_only_whitespace_and_formula_rules_are_ever_implied():
+    package = load_package()
+    implied = {r.name for t in package.tables for r in table_rules(t, package, dt.date.today()) if r.implied}
+    assert implied == {"whitespace", "formula"}
