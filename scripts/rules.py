@@ -40,6 +40,7 @@ class Rule:
     tables: frozenset[str] = frozenset()
     compares_rows: bool = False
     implied: bool = False  # another rule of the cell (type, pattern, code list) fails wherever this one does
+    forbidden: str | None = None  # a regex (RE2): the cell fails where it matches; `sql` says just that
 
     @property
     def local(self) -> bool:
@@ -51,10 +52,9 @@ def sql_list(values: list) -> str:
     return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
-def sql_codes(chars: str) -> str:
-    """The characters as a SQL list of code points: `ascii()` of a cell's first character is an integer,
-    far cheaper to compare than a one-character string."""
-    return "(" + ", ".join(str(ord(c)) for c in chars) + ")"
+def regex_class(chars: str) -> str:
+    """The characters as a regex character class, each written as its code point."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]"
 
 
 def parsing(field: dict) -> str:
@@ -170,6 +170,26 @@ def rule(field: dict, name: str, message: str, sql: str, tables: frozenset[str] 
     return Rule(field["name"], name, message, f"({ident(field['name'])} IS NULL OR ({sql}))", tables)
 
 
+def forbid(field: dict, name: str, message: str, regex: str) -> Rule:
+    """A rule that the cell fails where `regex` matches anywhere in it."""
+    sql = f"NOT regexp_matches({ident(field['name'])}, {literal(regex)})"
+    return replace(rule(field, name, message, sql), forbidden=regex)
+
+
+def verdict_checks(rules: list[Rule]) -> list[str]:
+    """SQL checks that all pass exactly where every rule passes, as few and cheap as can be: implied rules
+    are left out (the rule that implies them is in), and the forbidden patterns of one cell become one
+    regex, so its text is scanned once however many such rules it has."""
+    kept = [r for r in rules if not r.implied]
+    merged: dict[str, list[str]] = {}
+    for r in kept:
+        if r.forbidden:
+            merged.setdefault(r.field, []).append(f"(?:{r.forbidden})")
+    checks = [f"coalesce({r.sql}, true)" for r in kept if not r.forbidden]
+    return checks + [f"coalesce(NOT regexp_matches({ident(name)}, {literal('|'.join(regexes))}), true)"
+                     for name, regexes in merged.items()]
+
+
 def type_rules(field: dict) -> list[Rule]:
     col, kind = ident(field["name"]), field.get("type", "string")
     if kind not in SUPPORTED_TYPES:
@@ -180,8 +200,8 @@ def type_rules(field: dict) -> list[Rule]:
         return [rule(field, "type", "'{value}' is not a number", f"regexp_full_match({col}, {literal(NUMBER)})")]
     if kind == "date":
         return [rule(field, "type", "'{value}' is not a valid date (YYYY-MM-DD)", f"{parsed(field)} IS NOT NULL")]
-    formula = rule(field, "formula", "'{value}' starts with =, +, - or @ (spreadsheet formula)",
-                   f"ascii({col}) NOT IN {sql_codes(FORMULA_START)}")
+    formula = forbid(field, "formula", "'{value}' starts with =, +, - or @ (spreadsheet formula)",
+                     f"^{regex_class(FORMULA_START)}")
     return [replace(formula, implied=rejected_by_shape(field, FORMULA_START))]
 
 
@@ -218,10 +238,8 @@ def constraint_rules(field: dict) -> list[Rule]:
 
 def cell_rules(field: dict, today: dt.date) -> list[Rule]:
     """Rules for every cell: no stray whitespace, and no date later than today."""
-    col = ident(field["name"])
-    codes = sql_codes(WHITESPACE)
-    whitespace = rule(field, "whitespace", "'{value}' has leading or trailing whitespace",
-                      f"ascii({col}) NOT IN {codes} AND ascii({col}[-1]) NOT IN {codes}")
+    space = regex_class(WHITESPACE)
+    whitespace = forbid(field, "whitespace", "'{value}' has leading or trailing whitespace", f"^{space}|{space}$")
     rules = [replace(whitespace, implied=rejected_by_shape(field, WHITESPACE, WHITESPACE))]
     if field.get("type") == "date":
         rules.append(rule(field, "future", f"'{{value}}' is later than today ({today})",
@@ -302,10 +320,9 @@ def relation_rules(table: Table, field: dict, package: Package) -> list[Rule]:
                           f"CASE WHEN {col} = 'not_reported' THEN NOT ({given}) "
                           f"ELSE {ident(counts[1])} IS NOT NULL END"))
     if field.get("x-neutral") and (terms := package.descriptor.get("x-loadedTerms")):
-        loaded = r"(?i)\b(" + "|".join(re.escape(t) for t in terms) + r")\b"
-        rules.append(rule(field, "neutral", "'{value}' uses a loaded term (x-loadedTerms in datapackage.json); "
-                                            "such terms belong only in a claim's summary, attributed",
-                          f"NOT regexp_matches({col}, {literal(loaded)})"))
+        loaded = r"(?i:\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b)"
+        rules.append(forbid(field, "neutral", "'{value}' uses a loaded term (x-loadedTerms in datapackage.json); "
+                                              "such terms belong only in a claim's summary, attributed", loaded))
     if ref := field.get("x-listOf"):
         items = f"unnest(string_split({col}, {literal(ref['delimiter'])})) AS listed(item)"
         unknown = f"item NOT IN (SELECT {ident(ref['field'])} FROM {ident(ref['resource'])})"

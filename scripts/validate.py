@@ -17,15 +17,14 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
-from frictionless import Package as FrictionlessPackage
-from frictionless import Schema
 
 from scripts.load import LINE, csv_source, header_faults, load_into, unload, unreadable
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, Problem, Table, ident, load_package
-from scripts.rules import Rule, table_rules, with_values
+from scripts.rules import Rule, table_rules, verdict_checks, with_values
 
 SHOWN_VALUE = 80
 MEMORY_LIMIT = "700MB"  # DuckDB spills to disk beyond this: validation's memory stays bounded at any size
@@ -35,6 +34,9 @@ PASSES = "__passes"
 
 def descriptor_problems(package: Package) -> list[Problem]:
     """The Data Package and Table Schema specs, as frictionless reads them."""
+    from frictionless import Package as FrictionlessPackage  # imported here, in the thread that uses it:
+    from frictionless import Schema  # its import time then overlaps the data checks
+
     problems = [Problem(DESCRIPTOR, message=e.message)
                 for e in FrictionlessPackage.validate_descriptor(str(package.root / DESCRIPTOR)).errors]
     for table in package.tables:
@@ -70,9 +72,8 @@ def rule_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule
 
 
 def own_row_verdict(rules: list[Rule]) -> str:
-    """SQL, true where a row passes every rule that reads only its own row. An implied rule is left out:
-    the rule that implies it is in, and the detailed pass still reports both."""
-    return " AND ".join(f"coalesce({r.sql}, true)" for r in rules if r.local and not r.implied) or "true"
+    """SQL, true where a row passes every rule that reads only its own row."""
+    return " AND ".join(verdict_checks([r for r in rules if r.local])) or "true"
 
 
 def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, rules: list[Rule]) -> list[Problem]:
@@ -157,18 +158,31 @@ def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.dat
     return problems, rows
 
 
+def data_problems(package: Package, today: dt.date) -> tuple[list[Problem], dict[str, int]]:
+    with tempfile.TemporaryDirectory(prefix="validate-") as spill, \
+            duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill}) as con:
+        return check_tables(con, package, today)
+
+
 def validate(root: Path = ROOT, today: dt.date | None = None) -> tuple[list[Problem], dict[str, int]]:
-    """All problems of the package at root, and the row count of every table that could be read."""
+    """All problems of the package at root, and the row count of every table that could be read. The
+    descriptor's spec problems, if any, are all that is reported: the data is read meanwhile (frictionless
+    is pure Python, DuckDB runs outside the GIL), and its findings are dropped, as is any failure a
+    malformed schema caused."""
     try:
         package = load_package(root)
     except PackageError as e:
         return e.problems, {}
-    problems = descriptor_problems(package)
-    if problems:
-        return problems, {}
-    with tempfile.TemporaryDirectory(prefix="validate-") as spill, \
-            duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill}) as con:
-        problems, rows = check_tables(con, package, today or dt.date.today())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        spec = pool.submit(descriptor_problems, package)
+        try:
+            problems, rows = data_problems(package, today or dt.date.today())
+        except Exception:
+            if spec.result():
+                return spec.result(), {}
+            raise
+    if spec.result():
+        return spec.result(), {}
     return sorted(set(problems), key=sort_key), rows
 
 
