@@ -27,6 +27,7 @@ PYTHON = sys.executable
 FRICTIONLESS = str(Path(PYTHON).parent / "frictionless")
 SIZES = (10_000, 100_000, 1_000_000)
 PARITY_SIZE = 100_000
+REPEAT = 3
 SCAN = """
 import sys, duckdb
 from pathlib import Path
@@ -65,10 +66,12 @@ def timed(cmd: list[str], cwd: Path = ROOT, ok: tuple[int, ...] = (0,)) -> tuple
     return wall, usage.ru_maxrss / 1024, stdout
 
 
-def median_run(cmd: list[str], repeat: int, cwd: Path = ROOT) -> tuple[float, float, str]:
-    runs = [timed(cmd, cwd) for _ in range(repeat)]
-    runs.sort(key=lambda r: r[0])
-    return runs[len(runs) // 2]
+def median_run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """REPEAT runs: the median wall time (this machine's neighbours make single runs vary by 20%), the
+    highest peak RSS, and the median run's stdout."""
+    runs = sorted((timed(cmd, cwd) for _ in range(REPEAT)), key=lambda r: r[0])
+    wall, _, stdout = runs[len(runs) // 2]
+    return wall, max(r[1] for r in runs), stdout
 
 
 def frictionless_places(report: dict, root: Path) -> set[tuple[str, int, str]]:
@@ -104,15 +107,15 @@ def run_size(rows: int, work: Path, frictionless: bool) -> dict:
     root = work / str(rows)
     started = time.perf_counter()
     sizes = write_package(root, rows)
+    os.sync()  # the kernel writes the new files back now, not under the first timed run
     print(f"{rows:>9,}: generated {sum(sizes.values()):,} rows in {time.perf_counter() - started:.1f} s "
           f"({', '.join(f'{k} {v:,}' for k, v in sizes.items())})", flush=True)
-    repeat = 3 if rows <= PARITY_SIZE else 1
-    validate_s, rss, out = median_run([PYTHON, "-m", "scripts.validate", str(root)], repeat)
+    validate_s, rss, out = median_run([PYTHON, "-m", "scripts.validate", str(root)])
     assert out.startswith("ok:"), out
-    scan_s, _, _ = median_run([PYTHON, "-c", SCAN, str(root)], repeat)
+    scan_s, _, _ = median_run([PYTHON, "-c", SCAN, str(root)])
     build_s = None
     if (ROOT / "scripts" / "build.py").exists():
-        build_s, _, _ = median_run([PYTHON, "-c", BUILD, str(root), str(work / f"{rows}-build")], repeat)
+        build_s, _, _ = median_run([PYTHON, "-c", BUILD, str(root), str(work / f"{rows}-build")])
     else:
         print("scripts/build.py is missing: build not measured", flush=True)
     frictionless_s = None
