@@ -334,13 +334,13 @@ def pin_identifier(path: Path) -> None:
     """Replace the random 16-byte database identifier in the file header with a hash of the rest of the
     file and re-sign the header, so that equal content gives equal bytes. Refuses a header it does not
     recognise rather than damage it."""
-    data = bytearray(path.read_bytes())
-    header = data[MAIN_HEADER]
-    if header[MAGIC] != b"DUCK" or struct.unpack("<Q", header[:8])[0] != header_checksum(header):
-        raise RuntimeError(f"{path}: unknown DuckDB header layout; update pin_identifier for this DuckDB version")
-    header[IDENTIFIER] = hashlib.sha256(data[MAIN_HEADER.stop:]).digest()[:16]
-    header[:8] = struct.pack("<Q", header_checksum(header))
     with path.open("r+b") as f:
+        header = bytearray(f.read(MAIN_HEADER.stop))
+        if header[MAGIC] != b"DUCK" or struct.unpack("<Q", header[:8])[0] != header_checksum(header):
+            raise RuntimeError(f"{path}: unknown DuckDB header layout; update pin_identifier for this DuckDB version")
+        header[IDENTIFIER] = hashlib.file_digest(f, "sha256").digest()[:16]
+        header[:8] = struct.pack("<Q", header_checksum(header))
+        f.seek(0)
         f.write(header)
 
 

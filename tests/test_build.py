@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import struct
 import subprocess
 from pathlib import Path
 
@@ -275,3 +276,31 @@ def test_pinning_refuses_a_file_that_is_not_a_duckdb_database(tmp_path):
     with pytest.raises(RuntimeError, match="unknown DuckDB header"):
         build.pin_identifier(path)
     assert path.read_bytes() == bytes(8192)
+
+
+def test_rows_go_in_primary_key_order_when_no_foreign_key_points_at_a_large_table():
+    package = load_package()
+    tables, deferred = build.creation_order(package)
+    citations = package.table("citations")
+    assert build.insert_order(citations, deferred, {"sources": 426}) == ["record_id", "source_id"]
+
+
+def test_rows_go_in_the_order_of_a_foreign_key_into_a_large_table_then_the_primary_key():
+    package = load_package()
+    tables, deferred = build.creation_order(package)
+    citations = package.table("citations")
+    rows = {"sources": build.SORTED_PROBES_FROM, "parties": 40}
+    assert build.insert_order(citations, deferred, rows) == ["source_id", "record_id"]
+
+
+def test_pinned_identifier_depends_on_the_content_only(tmp_path):
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    with duckdb.connect(str(first), config={"storage_compatibility_version": build.STORAGE_VERSION}) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i FROM range(1000)")
+    data = bytearray(first.read_bytes())
+    data[build.IDENTIFIER] = bytes(range(16))
+    data[:8] = struct.pack("<Q", build.header_checksum(data[build.MAIN_HEADER]))
+    second.write_bytes(data)
+    for path in (first, second):
+        build.pin_identifier(path)
+    assert first.read_bytes() == second.read_bytes()
