@@ -40,7 +40,8 @@ class Rule:
     tables: frozenset[str] = frozenset()
     compares_rows: bool = False
     implied: bool = False  # another rule of the cell (type, pattern, code list) fails wherever this one does
-    forbidden: str | None = None  # a regex (RE2): the cell fails where it matches; `sql` says just that
+    forbidden: str | None = None  # a regex (RE2) that matches exactly the cells this rule rejects
+    searches: bool = False  # `sql` searches the whole text with `forbidden`: no cheaper form exists
 
     @property
     def local(self) -> bool:
@@ -170,24 +171,32 @@ def rule(field: dict, name: str, message: str, sql: str, tables: frozenset[str] 
     return Rule(field["name"], name, message, f"({ident(field['name'])} IS NULL OR ({sql}))", tables)
 
 
-def forbid(field: dict, name: str, message: str, regex: str) -> Rule:
-    """A rule that the cell fails where `regex` matches anywhere in it."""
-    sql = f"NOT regexp_matches({ident(field['name'])}, {literal(regex)})"
-    return replace(rule(field, name, message, sql), forbidden=regex)
+def forbid(field: dict, name: str, message: str, regex: str, cheaper: str | None = None) -> Rule:
+    """A rule that the cell fails where `regex` matches in it. `cheaper` is SQL saying the same without a
+    regex search (for a pattern tied to the first or last character); without it the rule searches."""
+    sql = cheaper or f"NOT regexp_matches({ident(field['name'])}, {literal(regex)})"
+    return replace(rule(field, name, message, sql), forbidden=regex, searches=cheaper is None)
 
 
 def verdict_checks(rules: list[Rule]) -> list[str]:
     """SQL checks that all pass exactly where every rule passes, as few and cheap as can be: implied rules
-    are left out (the rule that implies them is in), and the forbidden patterns of one cell become one
-    regex, so its text is scanned once however many such rules it has."""
+    are left out (the rule that implies them is in), and where a rule searches a cell's text, every
+    forbidden pattern of that cell joins the one search."""
     kept = [r for r in rules if not r.implied]
+    searched = {r.field for r in kept if r.searches}
     merged: dict[str, list[str]] = {}
     for r in kept:
-        if r.forbidden:
+        if r.forbidden and r.field in searched:
             merged.setdefault(r.field, []).append(f"(?:{r.forbidden})")
-    checks = [f"coalesce({r.sql}, true)" for r in kept if not r.forbidden]
+    checks = [f"coalesce({r.sql}, true)" for r in kept if not (r.forbidden and r.field in searched)]
     return checks + [f"coalesce(NOT regexp_matches({ident(name)}, {literal('|'.join(regexes))}), true)"
                      for name, regexes in merged.items()]
+
+
+def sql_codes(chars: str) -> str:
+    """The characters as a SQL list of code points: `ascii()` of a cell's first character is an integer,
+    far cheaper to compare than a one-character string."""
+    return "(" + ", ".join(str(ord(c)) for c in chars) + ")"
 
 
 def type_rules(field: dict) -> list[Rule]:
@@ -201,7 +210,7 @@ def type_rules(field: dict) -> list[Rule]:
     if kind == "date":
         return [rule(field, "type", "'{value}' is not a valid date (YYYY-MM-DD)", f"{parsed(field)} IS NOT NULL")]
     formula = forbid(field, "formula", "'{value}' starts with =, +, - or @ (spreadsheet formula)",
-                     f"^{regex_class(FORMULA_START)}")
+                     f"^{regex_class(FORMULA_START)}", f"ascii({col}) NOT IN {sql_codes(FORMULA_START)}")
     return [replace(formula, implied=rejected_by_shape(field, FORMULA_START))]
 
 
@@ -239,7 +248,9 @@ def constraint_rules(field: dict) -> list[Rule]:
 def cell_rules(field: dict, today: dt.date) -> list[Rule]:
     """Rules for every cell: no stray whitespace, and no date later than today."""
     space = regex_class(WHITESPACE)
-    whitespace = forbid(field, "whitespace", "'{value}' has leading or trailing whitespace", f"^{space}|{space}$")
+    col, codes = ident(field["name"]), sql_codes(WHITESPACE)
+    whitespace = forbid(field, "whitespace", "'{value}' has leading or trailing whitespace", f"^{space}|{space}$",
+                        f"ascii({col}) NOT IN {codes} AND ascii({col}[-1]) NOT IN {codes}")
     rules = [replace(whitespace, implied=rejected_by_shape(field, WHITESPACE, WHITESPACE))]
     if field.get("type") == "date":
         rules.append(rule(field, "future", f"'{{value}}' is later than today ({today})",

@@ -9,10 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import string
 
+import duckdb
+import pytest
+
 from scripts.package import INTEGER, load_package
-from scripts.rules import cell_rules, edge_characters, table_rules, type_rules
+from scripts.rules import (
+    FORMULA_START,
+    WHITESPACE,
+    cell_rules,
+    edge_characters,
+    table_rules,
+    type_rules,
+    verdict_checks,
+)
 
 DIGITS = set(string.digits)
+PROBES = (["plain text", "a b", "x=y", "a\nb", "é", "\U0001F600", "the occupied area", "preoccupied"]
+          + [c + "x" for c in WHITESPACE + FORMULA_START] + ["x" + c for c in WHITESPACE + FORMULA_START])
 
 
 def whitespace_rule(field: dict):
@@ -80,3 +93,25 @@ def test_only_whitespace_and_formula_rules_are_ever_implied():
     package = load_package()
     implied = {r.name for t in package.tables for r in table_rules(t, package, dt.date.today()) if r.implied}
     assert implied == {"whitespace", "formula"}
+
+
+def passes(sql: str, column: str = "text") -> list[bool]:
+    with duckdb.connect() as con:
+        return [row[0] for row in con.execute(f"SELECT coalesce({sql}, true) FROM unnest(?::VARCHAR[]) AS t({column})",
+                                               [PROBES]).fetchall()]
+
+
+@pytest.mark.parametrize("make", [whitespace_rule, formula_rule], ids=["whitespace", "formula"])
+def test_cheap_sql_and_forbidden_pattern_of_a_rule_reject_the_same_cells(make):
+    rule = make({"name": "text"})
+    assert passes(rule.sql) == passes(f"NOT regexp_matches(text, '{rule.forbidden}')")
+
+
+def test_one_search_per_cell_passes_exactly_where_all_its_rules_pass():
+    package = load_package()
+    rules = [r for r in table_rules(package.table("meetings"), package, dt.date.today())
+             if r.field == "summary" and r.local]
+    assert len(verdict_checks(rules)) < len(rules)
+    assert passes(" AND ".join(verdict_checks(rules)), "summary") == passes(
+        " AND ".join(f"coalesce({r.sql}, true)" for r in rules), "summary")
+    assert passes(" AND ".join(verdict_checks(rules)), "summary").count(False) > len(WHITESPACE)
