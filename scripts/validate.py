@@ -71,19 +71,34 @@ def rule_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule
     return problems
 
 
-def own_row_verdict(rules: list[Rule]) -> str:
-    """SQL, true where a row passes every rule that reads only its own row."""
-    return " AND ".join(verdict_checks([r for r in rules if r.local])) or "true"
+def streamable(rule: Rule, table: Table, read: set[str]) -> bool:
+    """Whether the rule can be decided row by row while its table is read: it reads only its own row, or
+    only tables already read (their narrow copies in `lookups`)."""
+    return rule.local or (not rule.compares_rows and table.name not in rule.tables and rule.tables <= read)
 
 
-def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, rules: list[Rule]) -> list[Problem]:
-    """Stream the table's CSV once into `lookups.<name>`, keeping the fields that rules comparing rows or
-    reading other tables need, and each row's own-row verdict. Returns the problems that make the file
+def scan_order(package: Package, rules: dict[str, list[Rule]]) -> list[Table]:
+    """The tables in the order that lets the most cross-table rules stream: each next table is the one whose
+    rules wait on the fewest tables not yet read (the references form cycles through citations, so some
+    rules always wait for the second pass)."""
+    pending, ordered = list(package.tables), []
+    while pending:
+        read = {t.name for t in ordered}
+        waits = {t.name: len({n for r in rules[t.name] for n in r.tables} - read - {t.name}) for t in pending}
+        ordered.append(min(pending, key=lambda t: waits[t.name]))
+        pending.remove(ordered[-1])
+    return ordered
+
+
+def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, streamed: list[Rule],
+         later: list[Rule]) -> list[Problem]:
+    """Stream the table's CSV once into `lookups.<name>`: each row's verdict on the `streamed` rules, and
+    the fields that the `later` rules and other tables' rules read. Returns the problems that make the file
     unreadable."""
     problems = header_faults(table)
     if problems:
         return problems
-    wanted = set(package.lookup_fields(table)) | {r.field for r in rules if not r.local}
+    wanted = set(package.lookup_fields(table)) | {r.field for r in later}
     kept = [ident(name) for name in table.field_names if name in wanted]
     rows = with_values(table, csv_source(table))
 
@@ -92,7 +107,7 @@ def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, rules: 
                     f"SELECT {', '.join(kept + [f'{passes} AS {ident(PASSES)}'])} FROM {rows}")
 
     try:
-        load(own_row_verdict(rules))
+        load(" AND ".join(verdict_checks(streamed)) or "true")
     except duckdb.Error:
         try:  # the file reads, a rule does not run: the detailed pass reports which
             load("false")
@@ -101,14 +116,14 @@ def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, rules: 
     return []
 
 
-def verdict(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule]) -> tuple[int, bool]:
-    """(rows, whether every row passes every rule), from the scanned narrow table: first the own-row
-    verdicts, then each rule that compares rows or reads other tables, one query each, stopping at the first
-    that fails. Rules that compare rows need an order of rows, not the editor lines: any order finds a
-    duplicate."""
+def verdict(con: duckdb.DuckDBPyConnection, table: Table, later: list[Rule]) -> tuple[int, bool]:
+    """(rows, whether every row passes every rule), from the scanned narrow table: first the streamed
+    verdicts, then each later rule (rules that compare rows, or read a table read after this one), one query
+    each, stopping at the first that fails. Rules that compare rows need an order of rows, not the editor
+    lines: any order finds a duplicate."""
     narrow = f"{LOOKUPS}.{ident(table.name)}"
     rows, passes = con.execute(f"SELECT count(*), coalesce(bool_and({ident(PASSES)}), true) FROM {narrow}").fetchone()
-    for rule in (r for r in rules if not r.local):
+    for rule in later:
         if not passes:
             break
         try:
@@ -138,23 +153,26 @@ def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.dat
     ever in memory."""
     con.execute(f"CREATE SCHEMA {LOOKUPS}")
     con.execute(f"SET search_path = 'main,{LOOKUPS}'")
-    problems, rules, readable = [], {}, set()
+    problems, rules = [], {}
     for table in package.tables:
         try:
             rules[table.name] = table_rules(table, package, today)
         except ValueError as e:
             problems.append(Problem(table.schema_path, message=str(e)))
             rules[table.name] = []
-        found = scan(con, package, table, rules[table.name])
+    read, later = set(), {}
+    for table in scan_order(package, rules):
+        streamed = [r for r in rules[table.name] if streamable(r, table, read)]
+        later[table.name] = [r for r in rules[table.name] if not streamable(r, table, read)]
+        found = scan(con, package, table, streamed, later[table.name])
         problems += found
         if not found:
-            readable.add(table.name)
+            read.add(table.name)
     rows = {}
-    for table in (t for t in package.tables if t.name in readable):
-        usable = [r for r in rules[table.name] if r.tables <= readable]
-        rows[table.name], passes = verdict(con, table, usable)
+    for table in (t for t in package.tables if t.name in read):
+        rows[table.name], passes = verdict(con, table, [r for r in later[table.name] if r.tables <= read])
         if not passes:
-            problems += detailed_problems(con, table, usable)
+            problems += detailed_problems(con, table, [r for r in rules[table.name] if r.tables <= read])
     return problems, rows
 
 

@@ -13,8 +13,9 @@ import sys
 
 import pytest
 
-from scripts.package import ROOT
-from scripts.validate import main
+from scripts.package import ROOT, load_package
+from scripts.rules import table_rules
+from scripts.validate import main, scan_order
 from tests.conftest import URL_A, PackageCopy, source_id
 
 SRC_A = source_id(URL_A)
@@ -66,6 +67,15 @@ def test_committed_package_passes_frictionless_validate():
     report = json.loads(result.stdout)
     errors = [e["message"] for t in report["tasks"] for e in t["errors"]] + [e["message"] for e in report["errors"]]
     assert report["valid"], errors[:10]
+
+
+def test_tables_are_read_after_the_tables_their_rules_look_up_where_the_references_allow():
+    package = load_package()
+    rules = {t.name: table_rules(t, package, dt.date.today()) for t in package.tables}
+    order = [t.name for t in scan_order(package, rules)]
+    assert set(order[:3]) == {"sources", "parties", "places"}
+    assert order[-1] == "citations"
+    assert order.index("meetings") < order.index("claims")
 
 
 def test_problems_end_with_a_count(package, capsys):
