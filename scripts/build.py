@@ -18,6 +18,7 @@ import shutil
 import struct
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -286,12 +287,23 @@ def create_types(con: duckdb.DuckDBPyConnection, enums: dict) -> None:
         con.execute(f"CREATE TYPE {ident(name)} AS ENUM ({', '.join(map(literal, codes))})")
 
 
-def write_database(package: Package, path: Path) -> None:
+def write_parquet(con: duckdb.DuckDBPyConnection, table: Table, folder: Path) -> None:
+    """The table as a zstd Parquet file, rows in the database's order (`insert_order`)."""
+    con.execute(f"COPY {ident(table.name)} TO {literal(folder / f'{table.name}.parquet')} "
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+
+
+def write_database(package: Package, path: Path, parquet: Path) -> None:
+    """The database at path, and each table's Parquet file in the folder `parquet`, copied from the database
+    by a second connection as soon as the table is loaded: the next table's inserts check its keys on one
+    core, the copy uses the other."""
     enums = enum_types(package)
     tables, deferred = creation_order(package)
-    with duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
+    parquet.mkdir(parents=True)
+    with duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION}) as con, \
+            ThreadPoolExecutor(max_workers=1) as copier:
         create_types(con, enums)
-        rows: dict[str, int] = {}
+        reader, copies, rows = con.cursor(), [], {}
         for table in tables:
             con.execute(create_table_sql(table, enums, deferred))
             for statement in comment_sql(table, deferred):
@@ -301,20 +313,14 @@ def write_database(package: Package, path: Path) -> None:
                                            f"{typed_rows_sql(table, enums, order)}").fetchone()[0]
             for statement in primary_key_sql(table):
                 con.execute(statement)
+            copies.append(copier.submit(write_parquet, reader, table, parquet))
         for name, (comment, sql) in VIEWS.items():
             con.execute(f"CREATE VIEW {ident(name)} AS {sql.strip()}")
             con.execute(f"COMMENT ON VIEW {ident(name)} IS {literal(comment)}")
+        for copy in copies:
+            copy.result()
+        reader.close()
         con.execute("CHECKPOINT")
-
-
-def write_parquet(package: Package, database: Path, folder: Path) -> None:
-    """One zstd Parquet file per table, rows in the database's order (`insert_order`): the same bytes on
-    every build, with no second sort."""
-    folder.mkdir(parents=True)
-    with duckdb.connect(str(database), read_only=True) as con:
-        for table in package.tables:
-            con.execute(f"COPY {ident(table.name)} TO {literal(folder / f'{table.name}.parquet')} "
-                        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
 
 
 MAIN_HEADER = slice(0, 4096)
@@ -351,9 +357,8 @@ def build(package: Package, out: Path) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        write_database(package, staging / DATABASE)
+        write_database(package, staging / DATABASE, staging / "parquet")
         pin_identifier(staging / DATABASE)
-        write_parquet(package, staging / DATABASE, staging / "parquet")
         shutil.rmtree(out / "parquet", ignore_errors=True)
         (staging / "parquet").rename(out / "parquet")
         (staging / DATABASE).replace(out / DATABASE)

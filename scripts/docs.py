@@ -581,7 +581,7 @@ def prepare(root: Path, out: Path) -> Path:
     shutil.copytree(DOCS, stage, ignore=shutil.ignore_patterns("generated"))
     config = site_config(package, stage, out / "site")
     with tempfile.TemporaryDirectory() as tmp:
-        write_database(package, Path(tmp) / DATABASE)
+        write_database(package, Path(tmp) / DATABASE, Path(tmp) / "parquet")
         with duckdb.connect(str(Path(tmp) / DATABASE), read_only=True) as db:
             site = Site(package, read_frames(package), db, copy_downloads(package, out, stage / "downloads"), out)
             (stage / "tables").mkdir(exist_ok=True)
