@@ -1,9 +1,10 @@
 """Stage 2 (`make check`): check the descriptor with frictionless, then every table with the rule set.
 
 The rule set (`scripts.rules`) runs in DuckDB in two passes, so a clean package costs one read of each CSV:
-1. verdict: each CSV is streamed once; every row gets one boolean, "passes all the rules that read only its
-   row", and only the fields other rules look up are kept. The rules that compare rows or read other tables
-   then run on those narrow tables. A table whose rows all pass is done.
+1. verdict: the tables are read looked-up tables first (`scan_order`), each CSV streamed once. Every row
+   gets one boolean: it passes every rule that reads only its row or tables already read, in as few checks
+   as `rules.verdict_checks` can make of them. Only the fields other rules look up are kept, and the rules
+   left (uniqueness, references to tables read later) run on those narrow tables. A table that passes is done.
 2. detail, only for a table that failed its verdict: the whole table is loaded with the editor line of each
    row, and every rule runs again, one column each, to say which rule failed where.
 
