@@ -8,7 +8,9 @@ strictly, so a value the validator let through by mistake stops the build instea
 Two facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5
 (the `duckdb-cli` on PyPI), so the file is written in the v1.5.0 format. And each new file gets a
 random identifier in its header, so `pin_identifier` replaces it with one derived from the content,
-which makes the file (and the release zip that holds it) byte-identical across builds.
+which makes the file (and the release zip that holds it) byte-identical across builds of this package.
+(Tables of a million rows are written to the file by several threads at once; their blocks then land in
+a different order each time, and only the content, and the Parquet files, are the same.)
 """
 
 from __future__ import annotations
@@ -268,8 +270,8 @@ def insert_order(table: Table, deferred: set[tuple[str, str]], rows: dict[str, i
     """The order rows go in: primary key, except that a table with a declared foreign key into a large
     table (`rows`: those loaded so far) goes in that key's order first. DuckDB checks a foreign key by
     probing the referenced index, and indexes the column as it goes; once the index outgrows the cache,
-    probes in key order are several times faster than random ones. The order is total either way, so builds
-    stay byte-identical."""
+    probes in key order are several times faster than random ones. The order is total either way, so the
+    Parquet files, copied in it, are byte-identical across builds."""
     keys = [(rows.get(fk["reference"].get("resource") or table.name, 0), fk["fields"][0]) for fk in table.foreign_keys
             if (table.name, fk["fields"][0]) not in deferred]
     first = [max(keys)[1]] if keys and max(keys)[0] >= SORTED_PROBES_FROM else []
