@@ -28,10 +28,8 @@ import duckdb
 from scripts.load import csv_source
 from scripts.package import (
     DATE_FORMAT,
-    INTEGER,
-    ISO_DATE,
-    NUMBER,
     ROOT,
+    TYPE_PATTERNS,
     Package,
     PackageError,
     Table,
@@ -252,10 +250,9 @@ def strict_value(table: Table, field: dict, enums: dict) -> str:
     col, kind = ident(field["name"]), field["type"]
     if (table.name, field["name"]) in enums:
         return f"{col}::{enums[(table.name, field['name'])][0]}"
-    guards = {"integer": (INTEGER, "an integer"), "number": (NUMBER, "a number"), "date": (ISO_DATE, "a date")}
-    if kind not in guards:
+    if kind not in TYPE_PATTERNS:
         return col
-    pattern, what = guards[kind]
+    pattern, what = TYPE_PATTERNS[kind], {"integer": "an integer", "number": "a number", "date": "a date"}[kind]
     cast = f"strptime({col}, {literal(DATE_FORMAT)})::DATE" if kind == "date" else f"{col}::{SQL_TYPES[kind]}"
     where, problem = literal(f"{table.path}: {field['name']} '"), literal(f"' is not {what}")
     message = f"concat({where}, {col}, {problem})"

@@ -18,6 +18,7 @@ DATE_FORMAT = "%Y-%m-%d"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+TYPE_PATTERNS = {"integer": INTEGER, "number": NUMBER, "date": ISO_DATE}  # what a cell of each type must match
 
 
 def ident(name: str) -> str:

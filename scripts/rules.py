@@ -20,13 +20,14 @@ import re._parser as sre  # the stdlib's regex parser: a pattern's edge characte
 from dataclasses import dataclass, replace
 
 from scripts.load import LINE
-from scripts.package import INTEGER, ISO_DATE, NUMBER, Package, Table, ident, literal
+from scripts.package import INTEGER, NUMBER, TYPE_PATTERNS, Package, Table, ident, literal
 
 SUPPORTED_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
 SUPPORTED_TYPES = {"string", "integer", "number", "date"}
 FORMULA_START = "=+-@"
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u2028\u2029\u3000"
 VALUE_PREFIX = "__value__"
+VALUE_TYPES = {"integer": "HUGEINT", "number": "DOUBLE", "date": "DATE"}  # wide enough to compare any cell
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,10 @@ def regex_class(chars: str) -> str:
 def parsing(field: dict) -> str:
     """SQL that parses the cell as the field's type: null where it is not a value of that type."""
     col, kind = ident(field["name"]), field.get("type", "string")
-    if kind == "integer":
-        return f"(CASE WHEN regexp_full_match({col}, {literal(INTEGER)}) THEN TRY_CAST({col} AS HUGEINT) END)"
-    if kind == "number":
-        return f"(CASE WHEN regexp_full_match({col}, {literal(NUMBER)}) THEN TRY_CAST({col} AS DOUBLE) END)"
-    if kind == "date":
-        return f"(CASE WHEN regexp_full_match({col}, {literal(ISO_DATE)}) THEN TRY_CAST({col} AS DATE) END)"
-    return col
+    if kind not in TYPE_PATTERNS:
+        return col
+    return (f"(CASE WHEN regexp_full_match({col}, {literal(TYPE_PATTERNS[kind])}) "
+            f"THEN TRY_CAST({col} AS {VALUE_TYPES[kind]}) END)")
 
 
 def parsed(field: dict) -> str:
@@ -86,7 +84,6 @@ def with_values(table: Table, source: str) -> str:
     return f"(SELECT *, {', '.join(f'{parsing(f)} AS {parsed(f)}' for f in typed)} FROM {source})"
 
 
-TYPE_PATTERNS = {"integer": INTEGER, "number": NUMBER, "date": ISO_DATE}
 LARGEST_CLASS = 1024
 
 
