@@ -25,10 +25,10 @@ check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
 	$(PY) -m scripts.validate
 
 docs: $(VENV)/.installed  ## generate the pages and build the site into build/site (no check)
-	$(PY) -m scripts.docs build
+	$(PY) -m scripts.site.build build
 
 serve: $(VENV)/.installed  ## build the site, then preview it at http://127.0.0.1:8000
-	$(PY) -m scripts.docs build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
+	$(PY) -m scripts.site.build build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
 
 query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELECT ..." or SQL=queries/<name>.sql
 	$(PY) -m scripts.query "$(SQL)"

@@ -17,9 +17,9 @@ UNCERTAIN = ["disputed", "provisional"]
 
 def record_tables(package: Package) -> list[tuple[str, str]]:
     """(table, id field) of every table that citations cover, as the citations schema declares them."""
-    citations = package.table("citations")
-    targets = next(f["x-referencesAny"] for f in citations.fields if f.get("x-everyRecordCited"))
-    return [(t["resource"], t["field"]) for t in targets]
+    targets = next(f.rules["x-referencesAny"] for t in package.tables for f in t.fields
+                   if f.rules.get("x-everyRecordCited"))
+    return [(t.resource, t.field) for t in targets]
 
 
 def sources_per_record(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:

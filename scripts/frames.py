@@ -14,7 +14,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from scripts.package import Package, Table
+from scripts.package import Field, Package, Table
 from scripts.rules import Rule, table_rules, with_values
 
 ROWS = "frame_rows"
@@ -32,17 +32,14 @@ def rule_check(table: Table, rule: Rule) -> pa.Check:
                     error=rule.message, description=rule.sql)
 
 
-def column(table: Table, field: dict, rules: list[Rule]) -> pa.Column:
-    required = any(r.name == "required" for r in rules)
-    unique = table.primary_key == [field["name"]] or bool(field.get("constraints", {}).get("unique"))
+def column(table: Table, field: Field, rules: list[Rule]) -> pa.Column:
     checks = [rule_check(table, r) for r in rules if r.local and r.name != "required"]
-    return pa.Column(pl.String, nullable=not required, unique=unique, checks=checks,
-                     description=field.get("description"))
+    return pa.Column(pl.String, nullable=not field.required, unique=field.unique, checks=checks,
+                     description=field.description)
 
 
 def table_schema(table: Table, package: Package, today: dt.date | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one table: one text column per field, in the schema's order."""
     rules = table_rules(table, package, today or dt.date.today())
-    columns = {f["name"]: column(table, f, [r for r in rules if r.field == f["name"]]) for f in table.fields}
-    return pa.DataFrameSchema(columns, name=table.name, strict=True, ordered=True,
-                              description=table.schema.get("description"))
+    columns = {f.name: column(table, f, [r for r in rules if r.field == f.name]) for f in table.fields}
+    return pa.DataFrameSchema(columns, name=table.name, strict=True, ordered=True, description=table.description)

@@ -17,7 +17,7 @@ from pathlib import Path
 from scripts.package import ROOT
 from scripts.validate import main as check
 
-STAGES = ["build", "release", "docs"]
+STAGES = ["build", "release", "site.build"]
 
 
 def run_stage(stage: str, out: Path) -> float:

@@ -1,10 +1,10 @@
 """Stage 2 (`make check`): check the descriptor with frictionless, then every table with the rule set.
 
 The rule set (`scripts.rules`) runs in DuckDB in two passes, so a clean package costs one read of each CSV:
-1. verdict: the tables are read looked-up tables first (`scan_order`), each CSV streamed once. Every row
-   gets one boolean: it passes every rule that reads only its row or tables already read, in as few checks
-   as `rules.verdict_checks` can make of them. Only the fields other rules look up are kept, and the rules
-   left (uniqueness, references to tables read later) run on those narrow tables. A table that passes is done.
+1. verdict: each CSV is streamed once. Every row gets one boolean: it passes every rule that reads only its
+   row, in as few checks as `rules.verdict_checks` can make of them. Only the fields other rules look up are
+   kept, and the rules left (uniqueness, references to other tables) run on those narrow tables, one query
+   each. A table that passes is done.
 2. detail, only for a table that failed its verdict: the whole table is loaded with the editor line of each
    row, and every rule runs again, one column each, to say which rule failed where.
 
@@ -72,25 +72,6 @@ def rule_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule
     return problems
 
 
-def streamable(rule: Rule, table: Table, read: set[str]) -> bool:
-    """Whether the rule can be decided row by row while its table is read: it reads only its own row, or
-    only tables already read (their narrow copies in `lookups`)."""
-    return rule.local or (not rule.compares_rows and table.name not in rule.tables and rule.tables <= read)
-
-
-def scan_order(package: Package, rules: dict[str, list[Rule]]) -> list[Table]:
-    """The tables in the order that lets the most cross-table rules stream: each next table is the one whose
-    rules wait on the fewest tables not yet read (the references form cycles through citations, so some
-    rules always wait for the second pass)."""
-    pending, ordered = list(package.tables), []
-    while pending:
-        read = {t.name for t in ordered}
-        waits = {t.name: len({n for r in rules[t.name] for n in r.tables} - read - {t.name}) for t in pending}
-        ordered.append(min(pending, key=lambda t: waits[t.name]))
-        pending.remove(ordered[-1])
-    return ordered
-
-
 def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, streamed: list[Rule],
          later: list[Rule]) -> list[Problem]:
     """Stream the table's CSV once into `lookups.<name>`: each row's verdict on the `streamed` rules, and
@@ -119,8 +100,8 @@ def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, streame
 
 def verdict(con: duckdb.DuckDBPyConnection, table: Table, later: list[Rule]) -> tuple[int, bool]:
     """(rows, whether every row passes every rule), from the scanned narrow table: first the streamed
-    verdicts, then each later rule (rules that compare rows, or read a table read after this one), one query
-    each, stopping at the first that fails. Rules that compare rows need an order of rows, not the editor
+    verdicts, then each later rule (rules that compare rows or read other tables), one query each, stopping
+    at the first that fails. Rules that compare rows need an order of rows, not the editor
     lines: any order finds a duplicate."""
     narrow = f"{LOOKUPS}.{ident(table.name)}"
     rows, passes = con.execute(f"SELECT count(*), coalesce(bool_and({ident(PASSES)}), true) FROM {narrow}").fetchone()
@@ -154,26 +135,20 @@ def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.dat
     ever in memory."""
     con.execute(f"CREATE SCHEMA {LOOKUPS}")
     con.execute(f"SET search_path = 'main,{LOOKUPS}'")
-    problems, rules = [], {}
+    problems, read = [], set()
+    rules = {table.name: table_rules(table, package, today) for table in package.tables}
     for table in package.tables:
-        try:
-            rules[table.name] = table_rules(table, package, today)
-        except ValueError as e:
-            problems.append(Problem(table.schema_path, message=str(e)))
-            rules[table.name] = []
-    read, later = set(), {}
-    for table in scan_order(package, rules):
-        streamed = [r for r in rules[table.name] if streamable(r, table, read)]
-        later[table.name] = [r for r in rules[table.name] if not streamable(r, table, read)]
-        found = scan(con, package, table, streamed, later[table.name])
+        later = [r for r in rules[table.name] if not r.local]
+        found = scan(con, package, table, [r for r in rules[table.name] if r.local], later)
         problems += found
         if not found:
             read.add(table.name)
     rows = {}
     for table in (t for t in package.tables if t.name in read):
-        rows[table.name], passes = verdict(con, table, [r for r in later[table.name] if r.tables <= read])
+        usable = [r for r in rules[table.name] if r.tables <= read]
+        rows[table.name], passes = verdict(con, table, [r for r in usable if not r.local])
         if not passes:
-            problems += detailed_problems(con, table, [r for r in rules[table.name] if r.tables <= read])
+            problems += detailed_problems(con, table, usable)
     return problems, rows
 
 

@@ -1,0 +1,65 @@
+"""The rule registry: every kind of rule the package states, defined once.
+
+A kind (`core.Kind`) is one entry of `KINDS`: which fields it applies to, its SQL over text cells (what
+`make check` runs: cells are loaded as text and parsed inside the rules, so a bad value is reported where it
+is instead of being coerced away), its constraint over typed columns (what the DuckDB file declares) or the
+reason it has none, and its wording (the data dictionary, the database comments and the methodology's list of
+what is rejected). `scripts.faults` plants one fault of each kind and `scripts.synthetic` honours each `x-`
+kind; tests hold every kind to having all of these. Adding a rule is one entry in `cells` or `relations`
+(plus, for an `x-` key, its value's parser in `scripts.package`) and its tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scripts.package import Field, Package, Table, ident, literal
+from scripts.rules.cells import CELL_KINDS
+from scripts.rules.core import FORMULA_START, WHITESPACE, Kind, Rule, with_values
+from scripts.rules.relations import RELATION_KINDS
+
+KINDS: list[Kind] = CELL_KINDS + RELATION_KINDS
+KIND = {k.name: k for k in KINDS}
+CELL_TEXT_KINDS = {"type", "range", "formula", "whitespace", "future"}  # said once on the methodology page
+
+
+def applicable(package: Package, table: Table, field: Field) -> list[Kind]:
+    return [kind for kind in KINDS if kind.applies(package, table, field)]
+
+
+def table_rules(table: Table, package: Package, today: dt.date) -> list[Rule]:
+    """Every rule of one table, field by field in the schema's order."""
+    from scripts.rules.core import Context
+
+    return [r for f in table.fields for kind in applicable(package, table, f)
+            for r in kind.text(Context(package, table, f, today))]
+
+
+def typed_constraints(package: Package, table: Table, field: Field) -> list[str]:
+    """The column constraints the database declares for the field: NOT NULL, UNIQUE and CHECKs."""
+    return [kind.typed(table, field) for kind in applicable(package, table, field) if callable(kind.typed)]
+
+
+def field_words(package: Package, table: Table, field: Field) -> list[str]:
+    """The field's own rules in words (backticks around names), in registry order; the rules every cell of a
+    type obeys are said once, on the methodology page."""
+    return [kind.words(field) for kind in applicable(package, table, field) if kind.name not in CELL_TEXT_KINDS]
+
+
+def verdict_checks(rules: list[Rule]) -> list[str]:
+    """SQL checks that all pass exactly where every rule passes, as few and cheap as can be: implied rules
+    are left out (the rule that implies them is in), and where a rule searches a cell's text, every
+    forbidden pattern of that cell joins the one search."""
+    kept = [r for r in rules if not r.implied]
+    searched = {r.field for r in kept if r.searches}
+    merged: dict[str, list[str]] = {}
+    for r in kept:
+        if r.forbidden and r.field in searched:
+            merged.setdefault(r.field, []).append(f"(?:{r.forbidden})")
+    checks = [f"coalesce({r.sql}, true)" for r in kept if not (r.forbidden and r.field in searched)]
+    return checks + [f"coalesce(NOT regexp_matches({ident(name)}, {literal('|'.join(regexes))}), true)"
+                     for name, regexes in merged.items()]
+
+
+__all__ = ["FORMULA_START", "KIND", "KINDS", "WHITESPACE", "Rule", "field_words", "table_rules",
+           "typed_constraints", "verdict_checks", "with_values"]

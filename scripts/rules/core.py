@@ -1,0 +1,134 @@
+"""What every kind of rule is made of: the `Rule` a kind makes for one field, the `Kind` entry itself, and the
+SQL helpers the kinds share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from scripts.package import Field, Package, Table, ident, literal
+
+FORMULA_START = "=+-@"
+WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u2028\u2029\u3000"
+VALUE_PREFIX = "__value__"
+PARSED_TYPES = {"integer": "HUGEINT", "number": "DOUBLE", "date": "DATE"}  # wide enough to hold any cell
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check of one field: `sql` is true (or null) on rows where the field's cell passes."""
+
+    field: str
+    name: str
+    message: str
+    sql: str
+    tables: frozenset[str] = frozenset()
+    compares_rows: bool = False
+    implied: bool = False  # another rule of the cell (type, pattern, code list) fails wherever this one does
+    forbidden: str | None = None  # a regex (RE2) that matches exactly the cells this rule rejects
+    searches: bool = False  # `sql` searches the whole text with `forbidden`: no cheaper form exists
+
+    @property
+    def local(self) -> bool:
+        """Whether the rule reads only its own row (and so can run on a frame of this table alone)."""
+        return not self.tables and not self.compares_rows
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind reads to make its rules: the field, its table, the package and the day of the check."""
+
+    package: Package
+    table: Table
+    field: Field
+    today: dt.date
+
+    def sibling(self, name: str) -> Field:
+        return self.table.field(name)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of rule. `typed` is the column constraint the DuckDB file declares for it (SQL over typed
+    columns, a callable of the field), or a string saying why the database holds it otherwise or not at all."""
+
+    name: str
+    applies: Callable[[Package, Table, Field], bool]
+    text: Callable[[Context], list[Rule]]
+    typed: Callable[[Table, Field], str] | str
+    words: Callable[[Field], str]
+
+
+# --- SQL helpers -------------------------------------------------------------------------------------------------
+
+def sql_list(values) -> str:
+    return "(" + ", ".join(literal(v) for v in values) + ")"
+
+
+def regex_class(chars: str) -> str:
+    """The characters as a regex character class, each written as its code point."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]"
+
+
+def sql_codes(chars: str) -> str:
+    """The characters as a SQL list of code points: `ascii()` of a cell's first character is an integer,
+    far cheaper to compare than a one-character string."""
+    return "(" + ", ".join(str(ord(c)) for c in chars) + ")"
+
+
+def parsing(field: Field) -> str:
+    """SQL that parses the cell as the field's type: null where it is not a value of that type."""
+    col = ident(field.name)
+    if field.type.cell_pattern is None:
+        return col
+    return (f"(CASE WHEN regexp_full_match({col}, {literal(field.type.cell_pattern)}) "
+            f"THEN TRY_CAST({col} AS {PARSED_TYPES[field.type.name]}) END)")
+
+
+def parsed(field: Field) -> str:
+    """The cell as a comparable value: for a typed field, the column `with_values` adds, parsed once per row
+    however many rules compare it."""
+    return ident(field.name) if field.type.name == "string" else ident(VALUE_PREFIX + field.name)
+
+
+def with_values(table: Table, source: str) -> str:
+    """source (a table name or a subquery) plus the parsed value of every typed field, as rules read it."""
+    typed = [f for f in table.fields if f.type.name != "string"]
+    if not typed:
+        return source
+    return f"(SELECT *, {', '.join(f'{parsing(f)} AS {parsed(f)}' for f in typed)} FROM {source})"
+
+
+def typed_literal(field: Field, value) -> str:
+    if field.type.name == "date":
+        return f"DATE {literal(dt.date.fromisoformat(str(value)).isoformat())}"
+    return repr(float(value)) if field.type.name == "number" else str(int(value))
+
+
+def rule(field: Field, name: str, message: str, sql: str, tables: frozenset[str] = frozenset()) -> Rule:
+    """A rule that an empty cell passes."""
+    return Rule(field.name, name, message, f"({ident(field.name)} IS NULL OR ({sql}))", tables)
+
+
+def forbid(field: Field, name: str, message: str, regex: str, cheaper: str | None = None) -> Rule:
+    """A rule that the cell fails where `regex` matches in it. `cheaper` is SQL saying the same without a
+    regex search (for a pattern tied to the first or last character); without it the rule searches."""
+    sql = cheaper or f"NOT regexp_matches({ident(field.name)}, {literal(regex)})"
+    return replace(rule(field, name, message, sql), forbidden=regex, searches=cheaper is None)
+
+
+def check(sql: str) -> str:
+    """A column CHECK that an empty cell passes, as in the validator."""
+    return f"CHECK ({sql})"
+
+
+def code(name: object) -> str:
+    return f"`{name}`"
+
+
+def loaded_regex(terms: list[str]) -> str:
+    return r"(?i:\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b)"
+
+

@@ -1,0 +1,119 @@
+"""Stage 5 (`make build`): the documentation site, generated from the package so that it cannot drift.
+
+`python -m scripts.site.build [OUT] [--root ROOT]` copies the hand-written pages of `docs/` to OUT/docs, writes
+the generated pages beside them (each page family's module returns its pages), fills the
+`<!-- generated: NAME -->` markers, copies the downloads, and runs `mkdocs build --strict` into OUT/site. It
+reads the database the build stage wrote to OUT. Staging in OUT keeps the working tree untouched, and the
+downloads sit in the docs tree, where MkDocs checks every link to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from scripts.build import DATABASE
+from scripts.package import ROOT, Package, PackageError, load_package
+from scripts.site import blocks, pages, tables, timeline
+from scripts.site.context import Site, read_frames
+
+DOCS = ROOT / "docs"
+CONFIG = ROOT / "mkdocs.yml"
+MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
+PAGE_FAMILIES = (tables, timeline, pages)
+
+
+def fill_markers(folder: Path, generated: dict) -> None:
+    """Replace each `<!-- generated: NAME -->` of the staged pages; an unknown NAME stops the build."""
+    for page in folder.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        if not MARKER.search(text):
+            continue
+        unknown = {m for m in MARKER.findall(text) if m not in generated}
+        if unknown:
+            raise RuntimeError(f"{page.relative_to(folder)}: no generator for marker(s) {sorted(unknown)}")
+        page.write_text(MARKER.sub(lambda m: generated[m.group(1)](), text), encoding="utf-8")
+
+
+def copy_downloads(package: Package, out: Path, folder: Path) -> list[str]:
+    """The CSVs, and the Parquet files, release zip and database that earlier stages wrote to OUT."""
+    folder.mkdir(parents=True, exist_ok=True)
+    found = [t.file for t in package.tables] + sorted((out / "parquet").glob("*.parquet"))
+    found += [p for p in (out / f"{package.name}-{package.version}.zip", out / DATABASE) if p.exists()]
+    for path in found:
+        shutil.copyfile(path, folder / path.name)
+    return [p.name for p in found]
+
+
+def site_config(package: Package, stage: Path, site_dir: Path) -> dict:
+    """mkdocs.yml with the staged docs, the output folder (both beside the written file) and one nav entry per
+    table."""
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    entries = [tables.TABLES_ENTRY] + [{t.title or t.name: tables.table_page(t.name)} for t in package.tables]
+    config["nav"] = [{k: entries} if v == tables.TABLES_ENTRY else {k: v}
+                     for item in config["nav"] for k, v in item.items()]
+    config.update(docs_dir=stage.name, site_dir=site_dir.name)  # relative to OUT/mkdocs.yml, so OUT can move
+    return config
+
+
+def prepare(root: Path, out: Path) -> Path:
+    """Stage the docs of the package at `root` into OUT/docs and write OUT/mkdocs.yml; return that file."""
+    package = load_package(root)
+    database = out / DATABASE
+    if not database.is_file():
+        raise RuntimeError(f"{database} not found: the build stage writes it before the site is made")
+    stage = out / "docs"
+    shutil.rmtree(stage, ignore_errors=True)
+    shutil.copytree(DOCS, stage)
+    config = site_config(package, stage, out / "site")
+    with duckdb.connect(str(database), read_only=True) as db:
+        site = Site(package, read_frames(package), db, copy_downloads(package, out, stage / "downloads"), out)
+        (stage / "tables").mkdir(exist_ok=True)
+        for family in PAGE_FAMILIES:
+            for name, text in family.write(site, stage).items():
+                (stage / name).write_text(text, encoding="utf-8")
+        fill_markers(stage, blocks.blocks(site, root, config.get("site_url") or ""))
+    path = out / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def build_site(root: Path, out: Path) -> Path:
+    """Generate the pages and run `mkdocs build --strict`; return OUT/site."""
+    config = prepare(root, out)
+    env = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
+                   check=True, env={**os.environ, **env})
+    return out / "site"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "build", help="output folder (default build/)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="package root (default: this repository)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        site = build_site(args.root.resolve(), args.out.resolve())
+    except (PackageError, RuntimeError, duckdb.Error) as e:
+        print(f"docs failed: {e}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError:
+        print("docs failed: mkdocs build --strict reported the problems above", file=sys.stderr)
+        return 1
+    pages_built = len(list(site.rglob("*.html")))
+    print(f"ok: {site} ({pages_built} pages) in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

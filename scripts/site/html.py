@@ -1,0 +1,69 @@
+"""The one place text becomes markup: every value from any file (data, descriptor, schemas, queries) reaches a
+page through `esc`, and every link through `external_link` or `href`."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]`*_\\$"})
+
+
+def esc(value: object) -> str:
+    """Text as HTML that Markdown leaves alone: every tag is shown, not run; no link, emphasis or code span
+    can be made of it; line breaks survive."""
+    return attr(value).translate(MARKDOWN).replace("\n", "<br>")
+
+
+def attr(value: object) -> str:
+    """Text as an HTML attribute value (ids, anchors, link targets)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def external_link(url: object, text: object) -> str:
+    """A link to a source that opens without access to this page; anything but http(s) stays text."""
+    if not isinstance(url, str) or not re.match(r"https?://", url):
+        return esc(text)
+    return f'<a href="{attr(url)}" rel="noopener noreferrer" target="_blank">{esc(text)}</a>'
+
+
+def html_table(header: list[str], rows: list[list[str]], css: str, row_ids: list[str] | None = None) -> str:
+    """One raw HTML block (no blank line inside, so Markdown leaves it alone); cells are already HTML."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join(f"<tr{f' id={chr(34)}{attr(row_ids[i])}{chr(34)}' if row_ids and row_ids[i] else ''}>"
+                   + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for i, row in enumerate(rows))
+    table = f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="table-wrap">{table}</div>'
+
+
+def page_url(page: str) -> str:
+    """The directory URL MkDocs gives a page: `tables/meetings.md` → `tables/meetings/`."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def href(src: str, dst: str, anchor: str = "") -> str:
+    rel = posixpath.relpath("/" + page_url(dst), "/" + page_url(src))
+    return ("./" if rel == "." else rel + "/") + (f"#{attr(anchor)}" if anchor else "")
+
+
+def table_page(name: str) -> str:
+    return f"tables/{name}.md"
+
+
+def prose(text: object) -> str:
+    """Schema prose as HTML: escaped, with `backticked` names shown as code."""
+    return re.sub(r"&#96;([^<>]+?)&#96;", r"<code>\1</code>", esc(text))
+
+
+def code(name: object) -> str:
+    return f"<code>{esc(name)}</code>"
+
+
+def shown_date(value: object, precision: object) -> str:
+    """A date cut to what is known: `2021-06` when only the month is."""
+    text = str(value)
+    return {"month": text[:7], "year": text[:4]}.get(str(precision), text)

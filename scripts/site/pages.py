@@ -1,0 +1,70 @@
+"""The bibliography and the SQL cookbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from scripts.build import DATABASE, leading_comment
+from scripts.query import connect
+from scripts.site.context import Site
+from scripts.site.html import attr, esc, external_link, href, html_table, shown_date, table_page
+
+SHOWN_QUERY_ROWS = 100
+
+
+def bibliography_markdown(site: Site) -> str:
+    cited: dict[str, list[str]] = {}
+    for c in site.rows("citations"):
+        cited.setdefault(c["source_id"], []).append(c["record_id"])
+    kinds = site.package.record_tables()
+    items = []
+    for s in sorted(site.rows("sources"), key=lambda s: (s["publisher"].casefold(), s["published_date"] or "")):
+        when = shown_date(s["published_date"], s["published_date_precision"]) if s["published_date"] else "n.d."
+        via = f" Reproduces {esc(s['original_publisher'])}." if s["original_publisher"] else ""
+        by = ", ".join(f'<a href="{href("bibliography.md", table_page(kinds.get(r.split("-")[0], "")), r)}">'
+                       f"{esc(r)}</a>" for r in sorted(cited.get(s["source_id"], [])))
+        items.append(f'<li id="{attr(s["source_id"])}"><strong>{esc(s["publisher"])}</strong> ({esc(when)}). '
+                     f'{external_link(s["url"], s["title"] or s["url"])}.{via} '
+                     f'<span class="meta">{esc(s["language"])} · {esc(s["kind"])} · side: {esc(s["side"])}</span>'
+                     f'<br>Cited by: {by or "no record"}</li>')
+    return "\n".join(["# Sources", "",
+                      f"{len(items)} documents cited by {len(site.rows('citations'))} citations, sorted by publisher. "
+                      "Each entry links to the records that rest on it. Links open the original page.", "",
+                      f'<ol class="bibliography">{"".join(items)}</ol>' if items else "No sources yet.", ""])
+
+
+def query_parts(text: str) -> tuple[str, str, str]:
+    """A query's title, description (its leading `--` comment lines) and the SQL after them."""
+    lines = text.strip().splitlines()
+    n = next((i for i, line in enumerate(lines) if not line.startswith("--")), len(lines))
+    comments = [line.removeprefix("--").strip() for line in lines[:n]]
+    return (comments[0] if comments else ""), leading_comment("\n".join(lines[1:n])), "\n".join(lines[n:])
+
+
+def cookbook_markdown(site: Site) -> str:
+    """Each query of `queries/`, run on a connection locked down like `make query`'s."""
+    files = sorted((site.package.root / "queries").glob("*.sql"))
+    out = ["# SQL cookbook", "",
+           "Each query of `queries/` with its result, run when the site was built against "
+           "`am-az-normalization.duckdb` (the same tables and views).", ""]
+    with connect(site.out / DATABASE) as con:
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            title, about, body = query_parts(text)
+            try:
+                cursor = con.execute(text)
+                header, rows = [d[0] for d in cursor.description], cursor.fetchall()
+            except duckdb.Error as e:
+                raise RuntimeError(f"queries/{path.name}: {str(e).splitlines()[0]}") from None
+            shown = [[esc("" if v is None else v) for v in row] for row in rows[:SHOWN_QUERY_ROWS]]
+            more = f" The first {SHOWN_QUERY_ROWS} are shown." if len(rows) > SHOWN_QUERY_ROWS else ""
+            out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{esc(path.name)}`", "",
+                    "```sql", body.replace("```", "` ` `"), "```", "", f"{len(rows)} rows.{more}", "",
+                    html_table([esc(h) for h in header], shown, "result") if rows else "", ""]
+    return "\n".join(out if files else out + ["No queries yet.", ""])
+
+
+def write(site: Site, stage: Path) -> dict[str, str]:
+    return {"bibliography.md": bibliography_markdown(site), "cookbook.md": cookbook_markdown(site)}
