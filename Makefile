@@ -16,18 +16,22 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 venv: $(VENV)/.installed  ## create .venv with the pinned dependencies
 
-build: $(VENV)/.installed  ## validate, then build database, Parquet, release zip and site into build/
+build: $(VENV)/.installed node_modules/.installed  ## validate, then build database, Parquet, release zip and site into build/
 	$(PY) -m scripts.pipeline
 
 check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
 	$(PY) -m scripts.validate
 
-docs: $(VENV)/.installed  ## generate the pages and build the site into build/site (no check)
+docs: $(VENV)/.installed node_modules/.installed  ## generate the pages and build the site into build/site (no check)
 	$(PY) -m scripts.site.build build
 
-serve: $(VENV)/.installed  ## build the site, then preview it at http://127.0.0.1:8000
+serve: $(VENV)/.installed node_modules/.installed  ## build the site, then preview it at http://127.0.0.1:8000
 	$(PY) -m scripts.site.build build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
 
 query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELECT ..." or SQL=queries/<name>.sql
@@ -39,7 +43,7 @@ audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-s
 bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and build at 10^4-10^6 rows (build/bench.json)
 	$(PY) -m scripts.bench
 
-test: $(VENV)/.installed  ## lint, then run the test suite
+test: $(VENV)/.installed node_modules/.installed  ## lint, then run the test suite
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest -q
 
