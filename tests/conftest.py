@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
@@ -74,16 +73,10 @@ def minimal_rows() -> dict[str, list[dict]]:
     }
 
 
-def field_names(root: Path, table: str) -> list[str]:
-    schema = json.loads((root / "schemas" / f"{table}.schema.json").read_text())
-    return [f["name"] for f in schema["fields"]]
-
-
-def write_table(root: Path, table: str, rows: list[dict]) -> Path:
+def write_table(path: Path, names: list[str], rows: list[dict]) -> Path:
     """Write rows in the schema's column order; missing keys become empty cells."""
-    path = root / "data" / f"{table}.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, field_names(root, table), lineterminator="\n")
+        writer = csv.DictWriter(f, names, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -97,8 +90,9 @@ class PackageCopy:
         self.rows = minimal_rows()
 
     def write(self) -> PackageCopy:
-        for table, rows in self.rows.items():
-            write_table(self.root, table, rows)
+        """Every table of the descriptor: its rows, or a header alone for a table the fixture has no rows for."""
+        for table in load_package(self.root).tables:
+            write_table(table.file, table.field_names, self.rows.get(table.name, []))
         return self
 
     def set(self, table: str, index: int, **cells) -> PackageCopy:
@@ -118,6 +112,7 @@ def package_copy(root: Path) -> PackageCopy:
     (root / "data").mkdir(parents=True)
     shutil.copy(ROOT / "datapackage.json", root / "datapackage.json")
     shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copytree(ROOT / "queries", root / "queries")
     return PackageCopy(root).write()
 
 

@@ -26,7 +26,7 @@ def test_every_table_has_a_page_naming_every_field_of_its_schema(package, staged
         page = staged(f"tables/{table.name}.md")
         assert table.title in page
         for field in table.fields:
-            assert f'id="field-{field["name"]}"' in page, f"{table.name}.{field['name']} missing"
+            assert f'id="field-{field.name}"' in page, f"{table.name}.{field['name']} missing"
             assert docs.prose(field["description"]) in page
 
 
