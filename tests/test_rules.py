@@ -12,28 +12,31 @@ import string
 import duckdb
 import pytest
 
-from scripts.package import INTEGER, load_package
-from scripts.rules import (
-    FORMULA_START,
-    WHITESPACE,
-    cell_rules,
-    edge_characters,
-    table_rules,
-    type_rules,
-    verdict_checks,
-)
+from scripts.package import INTEGER, Package, Table, load_package
+from scripts.package.reading import read_field
+from scripts.rules import FORMULA_START, KIND, WHITESPACE, table_rules, verdict_checks
+from scripts.rules.core import Context
+from scripts.shapes import edge_characters
 
 DIGITS = set(string.digits)
 PROBES = (["plain text", "a b", "x=y", "a\nb", "é", "\U0001F600", "the occupied area", "preoccupied"]
           + [c + "x" for c in WHITESPACE + FORMULA_START] + ["x" + c for c in WHITESPACE + FORMULA_START])
 
 
-def whitespace_rule(field: dict):
-    return next(r for r in cell_rules(field, dt.date.today()) if r.name == "whitespace")
+def kind_rule(kind: str, raw: dict):
+    """The rule a kind makes for a field written as in a schema, in a table of its own."""
+    field = read_field(raw, (), "fields")
+    table = Table("t", "data/t.csv", "schemas/t.schema.json", (field,), (), ())
+    [made] = KIND[kind].text(Context(Package({}, [table]), table, field, dt.date.today()))
+    return made
 
 
-def formula_rule(field: dict):
-    return next(r for r in type_rules(field) if r.name == "formula")
+def whitespace_rule(raw: dict):
+    return kind_rule("whitespace", raw)
+
+
+def formula_rule(raw: dict):
+    return kind_rule("formula", raw)
 
 
 def test_edge_characters_of_an_id_pattern_come_from_its_alternatives_and_digits():
