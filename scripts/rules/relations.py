@@ -190,9 +190,12 @@ def _url_rejected(ctx: Context) -> list[Rule]:
 
 
 def repeated_word_sql(col: str) -> str:
-    words = f"regexp_extract_all({col}, '[[:alpha:]]+')"
+    """True unless a word stands twice in a row with only whitespace between ("of of"); punctuation between
+    two equal words ("Kazakhstan; Kazakhstan") is deliberate."""
+    words = f"string_split_regex({col}, '[[:space:]]+')"
     pairs = f"list_zip({words}, {words}[2:])"  # each word beside the next; the last beside null
-    return f"len(list_filter({pairs}, lambda p: lower(p[1]) = lower(p[2]))) = 0"
+    same = "lambda p: lower(p[1]) = lower(p[2]) AND regexp_full_match(p[1], '[[:alpha:]]+')"
+    return f"len(list_filter({pairs}, {same})) = 0"
 
 
 def _repeated_word(ctx: Context) -> list[Rule]:
