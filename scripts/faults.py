@@ -235,6 +235,18 @@ def plant_url_rejected(p: Planting) -> None:
         p.put("url_rejected", t, f.name, url)
 
 
+def plant_host_determines(p: Planting) -> None:
+    """A URL on the host of a row with another value of the field the host determines."""
+    if found := p.first("host_determines"):
+        t, f = found
+        other = f.rules["x-hostDetermines"]
+        frame = p.frames[t.name]
+        r = p.row(t)
+        donor = next(i for i in range(frame.height) if frame[other][i] != frame[other][r])
+        host = frame[f.name][donor].split("/")[2]
+        p.put("host_determines", t, f.name, f"https://{host}/planted-{r}", at=r)
+
+
 PLANTERS: dict[str, Callable[[Planting], None]] = {
     "type": plant_types,
     "range": simple("range", lambda f: "99999999999999999999" if f.type.name == "integer" else "1e400",
@@ -272,6 +284,7 @@ PLANTERS: dict[str, Callable[[Planting], None]] = {
     "required_when": plant_required_when,
     "allowed_when": plant_allowed_when,
     "url_rejected": plant_url_rejected,
+    "host_determines": plant_host_determines,
     "repeated_word": simple("repeated_word", lambda f: "The the talks went on."),
 }
 

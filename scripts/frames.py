@@ -32,9 +32,16 @@ def rule_check(table: Table, rule: Rule) -> pa.Check:
                     error=rule.message, description=rule.sql)
 
 
+def unique_where_given(data: pa.PolarsData) -> pl.LazyFrame:
+    """Table Schema's `unique`: no value twice; empty cells may repeat."""
+    return data.lazyframe.select(pl.col(data.key).is_null() | ~pl.col(data.key).is_duplicated())
+
+
 def column(table: Table, field: Field, rules: list[Rule]) -> pa.Column:
     checks = [rule_check(table, r) for r in rules if r.local and r.name != "required"]
-    return pa.Column(pl.String, nullable=not field.required, unique=field.unique, checks=checks,
+    if field.unique and not field.required:
+        checks.append(pa.Check(unique_where_given, name="unique", error="duplicate value"))
+    return pa.Column(pl.String, nullable=not field.required, unique=field.unique and field.required, checks=checks,
                      description=field.description)
 
 

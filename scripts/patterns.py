@@ -75,7 +75,7 @@ def pattern_values(pattern: str, n: int) -> pl.Series:
     alphabet, low, high = parts[last]
     capacity = None if high is None else sum(len(alphabet) ** w for w in range(low, high + 1))
     if capacity is not None and n > capacity:
-        raise ValueError(f"pattern {pattern} admits only {capacity} distinct values; {n} needed")
+        return spread_values(pattern, parts, runs, n)
     fixed = ["".join(p if isinstance(p, str) else p[0][0] * p[1] for p in parts[:last]),
              "".join(p if isinstance(p, str) else p[0][0] * p[1] for p in parts[last + 1:])]
     if alphabet == string.digits:
@@ -85,3 +85,22 @@ def pattern_values(pattern: str, n: int) -> pl.Series:
     if high is not None:
         assert body.str.len_chars().max() <= high
     return fixed[0] + body + fixed[1]
+
+
+def spread_values(pattern: str, parts: list, runs: list[int], n: int) -> pl.Series:
+    """n distinct strings counting across every run at its shortest width (a hostname's `x.y` has two
+    one-character runs): for patterns whose last run alone holds too few values."""
+    sizes = [len(parts[j][0]) ** max(parts[j][1], 1) for j in runs]
+    capacity = 1
+    for size in sizes:
+        capacity *= size
+    if n > capacity:
+        raise ValueError(f"pattern {pattern} admits only {capacity} distinct values of its shortest form; {n} needed")
+    values = []
+    for i in range(n):
+        digits = {}
+        for j, size in zip(reversed(runs), reversed(sizes), strict=True):
+            i, digits[j] = divmod(i, size)
+        values.append("".join(p if isinstance(p, str) else encode(digits[k], p[0], max(p[1], 1))
+                              for k, p in enumerate(parts)))
+    return pl.Series(values, dtype=pl.String)

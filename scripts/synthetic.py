@@ -280,13 +280,21 @@ def fix_url_rejected(gen: Generator, table: Table, f: Field, frame: pl.DataFrame
 
 
 FILLING = ("qualifier", "required_when")
+def fix_host_determines(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
+    """Each URL on a host named after the value the host determines."""
+    other = f.rules["x-hostDetermines"]
+    host = pl.col(other).str.replace_all("[^a-z0-9-]", "-").str.to_lowercase()
+    return frame.with_columns(pl.when(pl.col(f.name).is_null()).then(None).otherwise(
+        pl.lit("https://") + host + pl.lit(".example.org/") + pl.int_range(pl.len()).cast(pl.String)).alias(f.name))
+
+
 CONSTRUCTED = "honoured by construction in Generator.column, link_mutual or the sentence filter"
 # Each kind of the rule registry: how the generator honours it.
 FIX_UPS = {kind.name: CONSTRUCTED for kind in KINDS} | {
     "qualifier": fix_qualifier, "exact": fix_exact, "different_from": fix_different_from,
     "not_before": fix_order("x-notBefore", pl.max_horizontal), "not_after": fix_order("x-notAfter", pl.min_horizontal),
     "count_range": fix_between, "precision_given": fix_precision_given, "list_unique": fix_list_unique,
-    "required_when": fix_required_when, "allowed_when": fix_allowed_when, "url_rejected": fix_url_rejected,
+    "required_when": fix_required_when, "host_determines": fix_host_determines, "allowed_when": fix_allowed_when, "url_rejected": fix_url_rejected,
 }
 
 

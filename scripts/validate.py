@@ -80,7 +80,7 @@ def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, streame
     problems = header_faults(table)
     if problems:
         return problems
-    wanted = set(package.lookup_fields(table)) | {r.field for r in later}
+    wanted = set(package.lookup_fields(table)) | {r.field for r in later} | {c for r in later for c in r.reads}
     kept = [ident(name) for name in table.field_names if name in wanted]
     rows = with_values(table, csv_source(table))
 

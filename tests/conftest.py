@@ -11,7 +11,7 @@ import pytest
 
 from scripts.package import ROOT, load_package
 
-URL_A = "https://example.org/news/handover-and-release"
+URL_A = "https://news.example.org/handover-and-release"
 URL_B = "https://example.org/statements/ministers-meeting"
 
 

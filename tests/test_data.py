@@ -57,5 +57,14 @@ def test_no_two_sources_share_a_url(frames):
     assert urls.n_unique() == urls.len()
 
 
-def test_every_source_has_a_publisher(frames):
-    assert frames["sources"].get_column("publisher").null_count() == 0
+def test_every_source_without_a_title_or_a_day_says_why(frames):
+    sources = frames["sources"]
+    unexplained = sources.filter((pl.col("title").is_null() | (pl.col("published_date_precision") != "day"))
+                                 & pl.col("note").is_null())
+    assert unexplained.get_column("source_id").to_list() == []
+
+
+def test_an_outlets_own_figure_is_never_a_states_claim(frames):
+    outlets = frames["claims"].filter(pl.col("claimant_kind") == "outlet")
+    assert outlets.height > 0
+    assert outlets.filter(pl.col("claimant_party").is_not_null()).get_column("claim_id").to_list() == []

@@ -208,7 +208,7 @@ def test_every_record_resting_on_one_source_is_listed_with_its_publisher(answers
         records = con.execute("SELECT count(*) FROM events").fetchone()[0]
     assert len(rows) == records
     assert rows[0] == ("claims", "clm-0007", D(2021, 3, 17), "provisional", "Example News", "third_party",
-                       "https://example.org/news/handover-and-release")
+                       "https://news.example.org/handover-and-release")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -29,6 +29,7 @@ class Rule:
     implied: bool = False  # another rule of the cell (type, pattern, code list) fails wherever this one does
     forbidden: str | None = None  # a regex (RE2) that matches exactly the cells this rule rejects
     searches: bool = False  # `sql` searches the whole text with `forbidden`: no cheaper form exists
+    reads: frozenset[str] = frozenset()  # other fields of its row that a rule comparing rows reads
 
     @property
     def local(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.core import Context, Kind, Rule, check, code, forbid, loaded_regex, parsed, rule, sql_list
@@ -189,6 +190,20 @@ def _url_rejected(ctx: Context) -> list[Rule]:
                    url_rejects_regex(rejects.hosts, rejects.path_segments))]
 
 
+def url_host_sql(col: str) -> str:
+    return f"regexp_extract(lower({col}), '^https?://(?:www\\.)?([^/:?#]+)', 1)"
+
+
+def _host_determines(ctx: Context) -> list[Rule]:
+    """All URLs of one host belong to one value of the named field (one publisher per host)."""
+    other = ident(ctx.field.rules["x-hostDetermines"])
+    host = url_host_sql(ident(ctx.field.name))
+    same = f"min({other}) OVER (PARTITION BY {host}) = max({other}) OVER (PARTITION BY {host})"
+    made = rule(ctx.field, "host_determines",
+                f"'{{value}}' shares its host with a row of another {ctx.field.rules['x-hostDetermines']}", same)
+    return [replace(made, compares_rows=True, reads=frozenset({ctx.field.rules["x-hostDetermines"]}))]
+
+
 def repeated_word_sql(col: str) -> str:
     """True unless a word stands twice in a row with only whitespace between ("of of"); punctuation between
     two equal words ("Kazakhstan; Kazakhstan") is deliberate."""
@@ -308,6 +323,8 @@ RELATION_KINDS: list[Kind] = [
          lambda f: ("Not an AMP, staging or preview address: hosts "
                     + ", ".join(map(code, f.rules["x-rejectUrls"].hosts)) + "; path segments "
                     + ", ".join(map(code, f.rules["x-rejectUrls"].path_segments)) + ".")),
+    Kind("host_determines", has_rule("x-hostDetermines"), _host_determines, "compares rows: make check only",
+         lambda f: f"Every URL of one host has the same {code(f.rules['x-hostDetermines'])}."),
     Kind("repeated_word", free_text, _repeated_word, "DuckDB allows no list function in a CHECK: make check only",
          lambda f: "No word twice in a row."),
 ]
