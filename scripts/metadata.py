@@ -41,9 +41,8 @@ def field_text(package: Package, table: Table, field: Field) -> str:
             continue
         if fk and words == "Refers to a row of another table.":
             words = f"Refers to {fk.resource}.{fk.reference_fields[0]}."
-        text += " " + words.replace("`", "").replace(" (x-loadedTerms)", " (listed as x-loadedTerms in "
-                                                                         "datapackage.json)")
-    return text
+        text += " " + words.replace(" (x-loadedTerms)", " (listed as x-loadedTerms in datapackage.json)")
+    return text.replace("`", "")
 
 
 def column_texts(package: Package, table: Table) -> dict[str, str]:
