@@ -298,8 +298,9 @@ def write_downloads(package: Package, release: Release, out: Path, files: dict[s
     return folder
 
 
-def release(package: Package, out: Path) -> Path:
-    release_ = load_release(package)
+def release(package: Package, out: Path, release_: Release | None = None) -> Path:
+    """Write OUT/<name>-<version>.zip, OUT/downloads/ and OUT/changes.csv; release_ defaults to release.toml."""
+    release_ = release_ or load_release(package)
     change_lines = changes.changes_csv(changes.compute(package, release_)) if release_.previous else \
         changes.changes_csv([])
     files = members(package, release_, out, change_lines)
