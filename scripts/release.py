@@ -107,6 +107,12 @@ def file_entry(name: str, data: bytes) -> dict:
             else "text/plain", "bytes": len(data), "hash": sha256(data)}
 
 
+def package_id(package: Package, release: Release) -> str:
+    """The descriptor's `id`: a UUID derived from the name, the version and the digest of the inputs, so the same
+    release always has the same id and a different content never does."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{package.name}/{release.version}/{metadata.inputs_digest(package)}"))
+
+
 def released_descriptor(package: Package, release: Release, others: dict[str, bytes]) -> bytes:
     """datapackage.json as released: version, date and addresses from release.toml, `id` and `sources`, each
     resource's type, size and SHA-256, and `x-files` for every other data or documentation file."""
@@ -115,8 +121,7 @@ def released_descriptor(package: Package, release: Release, others: dict[str, by
     d.pop("homepage", None)
     if release.site_url:
         d["homepage"] = release.site_url
-    d["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{package.name}/{release.version}/"
-                                                 f"{metadata.inputs_digest(package)}"))
+    d["id"] = package_id(package, release)
     if release.released:
         d["created"] = f"{release.released.isoformat()}T00:00:00Z"
     if sources := source_kinds(package):
