@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from scripts import changes, metadata
+from scripts import changes, croissant, metadata
 from scripts.build import DATABASE
 from scripts.identity import Release, ReleaseConfigError, citation_text, load_release
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, load_package
@@ -42,6 +42,7 @@ SUMS = "SHA256SUMS"
 SPREADSHEET = "am-az-normalization.xlsx"
 DICTIONARY = "data-dictionary.md"
 CHANGES = "changes.csv"
+CROISSANT = "croissant.json"
 MEDIA_TYPES = {".csv": "text/csv", ".parquet": "application/vnd.apache.parquet", ".zip": "application/zip",
                ".duckdb": "application/vnd.duckdb", ".json": "application/json", ".md": "text/markdown",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,6 +96,7 @@ FILE_TITLES = {DATABASE: "DuckDB database: every table with keys, checks and col
                SPREADSHEET: "Spreadsheet: one sheet per table, plus the sheets about and columns",
                DICTIONARY: "Data dictionary: every table and column, its type, codes and rules",
                CHANGES: "Changes since the previous release: one line per added or removed record and changed value",
+               CROISSANT: "Croissant 1.0 description of the tables, for machine-learning tools",
                "README.md": "How to open, check and cite this release", "CHANGELOG.md": "Changes in words",
                "CITATION.cff": "How to cite, for reference managers", "LICENSE": "Licence of the code"}
 
@@ -103,8 +105,9 @@ def file_entry(name: str, data: bytes) -> dict:
     title = FILE_TITLES.get(name) or (f"The table {Path(name).stem} as Parquet" if name.endswith(".parquet")
                                       else f"Query {Path(name).stem}" if name.startswith("queries/") else name)
     fmt = Path(name).suffix.lstrip(".") or "text"
-    return {"path": name, "title": title, "format": fmt, "mediatype": media_type(name) if fmt != "text"
-            else "text/plain", "bytes": len(data), "hash": sha256(data)}
+    mediatype = "application/ld+json" if name == CROISSANT else media_type(name) if fmt != "text" else "text/plain"
+    return {"path": name, "title": title, "format": fmt, "mediatype": mediatype, "bytes": len(data),
+            "hash": sha256(data)}
 
 
 def package_id(package: Package, release: Release) -> str:
@@ -191,6 +194,7 @@ def file_rows(package: Package, files: dict[str, bytes]) -> str:
             (f"`{SPREADSHEET}` ({size([SPREADSHEET])})", "a sheet per table, plus `about` and `columns`",
              "Excel, LibreOffice, Numbers, Google Sheets"),
             (f"`{CHANGES}`", "changes since the previous release, record by record", "any data tool"),
+            (f"`{CROISSANT}`", "the tables described in Croissant 1.0", "mlcroissant, machine-learning tools"),
             ("`queries/`", "worked questions in SQL; `queries/views/` the views", "DuckDB"),
             ("`CHANGELOG.md`", "changes, in words", "any text viewer"),
             ("`CITATION.cff`", "how to cite", "reference managers"),
@@ -246,6 +250,7 @@ def members(package: Package, release: Release, out: Path, change_lines: bytes) 
     others[SPREADSHEET] = (out / SPREADSHEET).read_bytes()
     others[DICTIONARY] = metadata.data_dictionary(package, release).encode("utf-8")
     others[CHANGES] = change_lines
+    others[CROISSANT] = croissant.croissant(package, release)
     others["CHANGELOG.md"] = released_changelog(package, release)
     others["CITATION.cff"] = released_citation(package, release)
     if (package.root / "LICENSE").is_file():

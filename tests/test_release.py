@@ -34,7 +34,7 @@ def test_the_zip_is_named_after_the_package_and_its_version(committed_release):
 
 def test_the_zip_holds_data_documentation_queries_changes_and_checksums(committed_release):
     expected = {DESCRIPTOR, build.DATABASE, "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "SHA256SUMS",
-                release.SPREADSHEET, release.DICTIONARY, release.CHANGES}
+                release.SPREADSHEET, release.DICTIONARY, release.CHANGES, release.CROISSANT}
     expected |= {t.path for t in PACKAGE.tables} | {t.schema_path for t in PACKAGE.tables}
     expected |= {f"parquet/{t.name}.parquet" for t in PACKAGE.tables}
     expected |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "queries").rglob("*") if p.is_file()}
