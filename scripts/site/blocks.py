@@ -110,8 +110,6 @@ def jsonld_block(site: Site, site_url: str) -> str:
             "spatialCoverage": COUNTRIES + places, "distribution": []}
     if release_.released:
         data["datePublished"] = release_.released.isoformat()
-    if site.package.complete_through:
-        data["dateModified"] = str(site.package.complete_through)
     if base:
         data["url"] = base + "/"
     if release_.repository_url:
