@@ -56,7 +56,7 @@ def download_kind(name: str) -> tuple[int, str]:
     kinds = [(".zip", "Everything: data, database, spreadsheet, documentation, checksums"),
              (".duckdb", "DuckDB database (DuckDB 1.5 or later)"), (".xlsx", "Spreadsheet, a sheet per table"),
              ("changes.csv", "Changes since the previous release"), (".csv", "Table as CSV (UTF-8)"),
-             (".parquet", "Table as Parquet"), (".sha256", "SHA-256 of every file above (`sha256sum -c`)")]
+             (".parquet", "Table as Parquet"), (".sha256", "SHA-256 of every file above, for sha256sum -c")]
     return next(((i, words) for i, (end, words) in enumerate(kinds) if name.endswith(end)), (len(kinds), ""))
 
 
@@ -185,13 +185,18 @@ def changes_block(site: Site) -> str:
         return head[0] + "\n\n<p>Nothing changed.</p>"
     per_table = [[esc(t)] + [str(c.get(k, "")) for k in used] for t, c in counts.items()]
     head.append(html_table(["Table"] + [k.replace("_", " ") for k in used], per_table, "changes-summary"))
-    rows = [[esc(x["table"]), f"<code>{esc(x['record_id'])}</code>" if x["record_id"] else "", esc(x["change"]),
-             esc(x["field"]), esc(x["old_value"]), esc(x["new_value"]), esc(x["reason"])]
-            for x in lines[:CHANGES_SHOWN]]
+    sections, shown = [], lines[:CHANGES_SHOWN]
+    for name in counts:
+        mine = [x for x in shown if x["table"] == name]
+        reasons = any(x["reason"] for x in mine)
+        rows = [[f'<code style="white-space: nowrap">{esc(x["record_id"])}</code>' if x["record_id"] else "",
+                 esc(x["change"].replace("_", " ")), esc(x["field"]), esc(x["old_value"]), esc(x["new_value"])]
+                + ([esc(x["reason"])] if reasons else []) for x in mine]
+        header = ["Record", "Change", "Field", "Old value", "New value"] + (["Reason"] if reasons else [])
+        sections += [f"### {esc(name)}", html_table(header, rows, "changes")] if rows else []
     more = [f"<p>The first {CHANGES_SHOWN:,} lines are shown; the download has them all.</p>"] \
         if len(lines) > CHANGES_SHOWN else []
-    return "\n\n".join(head + [html_table(["Table", "Record", "Change", "Field", "Old value", "New value", "Reason"],
-                                           rows, "changes")] + more)
+    return "\n\n".join(head + sections + more)
 
 
 def licences_block(site: Site) -> str:
