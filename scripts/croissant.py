@@ -36,7 +36,8 @@ def record_set(package: Package, table: Table) -> dict:
     fields = []
     for f in table.fields:
         entry = {"@type": "cr:Field", "@id": field_id(table.name, f.name), "name": f.name,
-                 "description": metadata.field_text(package, table, f), "dataType": DATA_TYPES[f.type.name],
+                 "description": metadata.field_text(package, table, f),
+                 "dataType": DATA_TYPES.get(f.type.name, "sc:Text"),
                  "source": {"fileObject": {"@id": table.path}, "extract": {"column": f.name}}}
         fk = table.foreign_key(f.name)
         if fk:

@@ -138,9 +138,10 @@ PANDAS_TYPES = {"BIGINT": ("int64", "Int64"), "DOUBLE": ("float64", "float64"), 
 def pandas_metadata(table: Table) -> str:
     """The `pandas` key pyarrow reads when it turns the file into a DataFrame: whole-number columns come back
     as the nullable Int64 (not float64 where a value is missing) and text as pandas' string type."""
-    columns = [{"name": f.name, "field_name": f.name, "pandas_type": PANDAS_TYPES[f.type.sql][0],
-                "numpy_type": PANDAS_TYPES[f.type.sql][1] if not f.codes else "string", "metadata": None}
-               for f in table.fields]
+    kinds = {f.name: ("unicode", "string") if f.codes else PANDAS_TYPES.get(f.type.sql, ("mixed", "object"))
+             for f in table.fields}
+    columns = [{"name": f.name, "field_name": f.name, "pandas_type": kinds[f.name][0], "numpy_type": kinds[f.name][1],
+                "metadata": None} for f in table.fields]
     return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns,
                        "creator": {"library": "am-az-normalization", "version": "1"}}, sort_keys=True)
 

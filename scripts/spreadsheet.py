@@ -31,7 +31,7 @@ def widths(header: list[str], rows: list[tuple]) -> list[int]:
 
 
 def write_sheet(book: xlsxwriter.Workbook, name: str, header: list[str], rows: list[tuple], formats: dict) -> None:
-    sheet = book.add_worksheet(name)
+    sheet = book.add_worksheet(name[:31])  # the longest sheet name a spreadsheet accepts
     sheet.write_row(0, 0, header, formats["header"])
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
