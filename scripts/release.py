@@ -220,9 +220,9 @@ def readme(package: Package, release: Release, files: dict[str, bytes], database
         if package.complete_through else "",
         "licence": metadata.licence_text(package), "citation": citation_text(package, release),
         "addresses": "\n".join(addresses) + "\n", "file_table": file_rows(package, files), "database": DATABASE,
-        "spreadsheet": SPREADSHEET, "example_table": example.name, "date_columns": repr(dates),
-        "int_columns": repr({n: "Int64" for n in ints}), "date_list": ", ".join(map(repr, dates)),
-        "int_list": ", ".join(map(repr, ints))}
+        "spreadsheet": SPREADSHEET, "example_table": example.name, "date_columns": json.dumps(dates),
+        "int_columns": json.dumps({n: "Int64" for n in ints}), "date_list": ", ".join(map(json.dumps, dates)),
+        "int_list": ", ".join(map(json.dumps, ints))}
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(values).encode("utf-8")
 
 
