@@ -32,7 +32,7 @@ import yaml
 from scripts import changes, croissant, metadata
 from scripts.build import DATABASE
 from scripts.identity import Release, ReleaseConfigError, citation_text, load_release
-from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, load_package
+from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, ident, load_package
 from scripts.spreadsheet import write_xlsx
 
 TEMPLATE = ROOT / "templates" / "release-README.md"
@@ -75,19 +75,21 @@ def source_kinds(package: Package) -> list[dict]:
         return []
     table = package.table("sources")
     rows = changes.read_csv_text(table.file.read_text("utf-8"))[1]
-    publishers = len({r.get("publisher") for r in rows if r.get("publisher")})
     out = []
     if "kind" in table.field_names:
-        kind = table.field("kind")
-        for code in kind.codes:
+        for code in table.field("kind").codes:
             n = sum(r.get("kind") == code.value for r in rows)
             if n:
                 out.append({"title": f"{code.label.rstrip('.')}: {n} documents, listed in {table.path}",
                             "path": table.path})
-    out.append({"title": f"{len(rows)} cited documents by {publishers} publishers; each record's sources are "
-                         f"linked in citations", "path": table.path})
     if "publishers" in package.names:
-        out.append({"title": "The publishers of the cited documents", "path": package.table("publishers").path})
+        publishers = package.table("publishers")
+        n = len(changes.read_csv_text(publishers.file.read_text("utf-8"))[1])
+        out.append({"title": f"The {n} publishers of the cited documents", "path": publishers.path})
+    elif "publisher" in table.field_names:
+        n = len({r["publisher"] for r in rows if r.get("publisher")})
+        out.append({"title": f"{len(rows)} cited documents by {n} publishers, listed in {table.path}",
+                    "path": table.path})
     return out
 
 
@@ -168,7 +170,7 @@ def released_changelog(package: Package, release: Release) -> bytes:
 
 def record_counts(package: Package, database: Path) -> str:
     with duckdb.connect(str(database), read_only=True) as con:
-        counts = [f"{con.execute(f'SELECT count(*) FROM {t.name}').fetchone()[0]:,} "
+        counts = [f"{con.execute(f'SELECT count(*) FROM {ident(t.name)}').fetchone()[0]:,} "
                   f"{(t.title or t.name).lower()}" for t in package.tables]
         try:
             first, last = con.execute("SELECT min(date), max(date) FROM events").fetchone()

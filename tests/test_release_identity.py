@@ -134,3 +134,11 @@ def test_an_unknown_previous_commit_says_what_to_fix():
     unknown = dataclasses.replace(RELEASE, previous=identity.Previous("0.0.1", None, "0" * 40))
     with pytest.raises(changes.ChangesError, match="not in this repository's history"):
         changes.compute(PACKAGE, unknown)
+
+
+def test_the_released_sources_count_every_cited_document_once_by_kind():
+    kinds = [s for s in release.source_kinds(PACKAGE) if "documents, listed in" in s["title"]
+             and not s["title"][0].isdigit()]
+    rows = changes.read_csv_text(PACKAGE.table("sources").file.read_text("utf-8"))[1]
+    assert sum(int(s["title"].split(": ")[-1].split(" ")[0]) for s in kinds) == len(rows)
+    assert all(s["path"].startswith("data/") for s in release.source_kinds(PACKAGE))
