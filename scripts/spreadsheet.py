@@ -21,6 +21,7 @@ from scripts.package import Package, ident
 
 UNRELEASED_TIME = dt.datetime(1980, 1, 1)  # the zip's fixed time, for a spreadsheet built before the release date
 MAX_WIDTH = 60
+MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, the header included
 
 
 def widths(header: list[str], rows: list[tuple]) -> list[int]:
@@ -68,10 +69,13 @@ def write_xlsx(package: Package, release: Release, database: Path, path: Path) -
                "date": book.add_format({"num_format": "yyyy-mm-dd"})}
     with duckdb.connect(str(database), read_only=True) as con:
         about = con.execute("SELECT key, value, meaning FROM metadata").fetchall()
+        sizes = {t.name: con.execute(f"SELECT count(*) FROM {ident(t.name)}").fetchone()[0] for t in package.tables}
+        about += [(f"cut_{name}", f"first {MAX_ROWS:,} of {n:,} rows", "A sheet holds no more rows; the CSV, "
+                   "Parquet and database files have them all.") for name, n in sizes.items() if n > MAX_ROWS]
         write_sheet(book, "about", ["key", "value", "meaning"], about, formats)
         write_sheet(book, "columns", ["table", "column", "type", "required", "meaning"], column_rows(package), formats)
         for table in package.tables:
-            rows = con.execute(f"SELECT * FROM {ident(table.name)}").fetchall()
+            rows = con.execute(f"SELECT * FROM {ident(table.name)} LIMIT {MAX_ROWS}").fetchall()
             write_sheet(book, table.name, table.field_names, rows, formats)
     book.close()
     tmp.replace(path)

@@ -224,3 +224,14 @@ def test_single_file_downloads_carry_the_version_and_a_checksum_file(committed_r
     assert f"{FOLDER}-meetings.parquet" in names and committed_release.name in names
     assert all(n.startswith(FOLDER) for n in names)
     subprocess.run(["sha256sum", "--check", "--quiet", f"{FOLDER}.sha256"], cwd=folder, check=True)
+
+
+def test_a_table_longer_than_a_sheet_is_cut_and_the_about_sheet_says_so(committed_build, tmp_path, monkeypatch):
+    from scripts import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 5)
+    path = spreadsheet.write_xlsx(PACKAGE, RELEASE, committed_build / build.DATABASE, tmp_path / "cut.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book["meetings"].max_row == 6
+    about = {row[0]: row[1] for row in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["cut_meetings"] == f"first 5 of {csv_count(ROOT / 'data' / 'meetings.csv'):,} rows"
