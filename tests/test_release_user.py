@@ -99,6 +99,12 @@ def test_frictionless_validates_the_unzipped_descriptor_with_its_release_keys(fo
     assert report.valid, report.flatten(["type", "note"])
 
 
+def test_the_frictionless_command_line_tool_finds_the_unzipped_package_valid(folder):
+    done = subprocess.run([ROOT / ".venv" / "bin" / "frictionless", "validate", DESCRIPTOR], cwd=folder,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
 def test_the_other_files_are_described_with_their_media_type_size_and_digest(folder):
     entries = {e["path"]: e for e in json.loads((folder / DESCRIPTOR).read_text())["x-files"]}
     for name, mediatype in ((build.DATABASE, "application/vnd.duckdb"), (release.SPREADSHEET, release.MEDIA_TYPES[
