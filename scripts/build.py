@@ -2,9 +2,9 @@
 
 Every CREATE TYPE, CREATE TABLE, CHECK and COMMENT is generated from the package model and the rule
 registry; nothing here names a column of a table. Only the views are written by hand, in
-`queries/views/*.sql`, because they are questions, not structure. The CSVs stay canonical: this stage runs
-after `make check` and still loads strictly, so a value the validator let through by mistake stops the build
-instead of being rounded.
+`queries/views/*.sql`, because they are questions, not structure (their columns' meanings are in
+`queries/views/columns.toml`). The CSVs stay canonical: this stage runs after `make check` and still loads
+strictly, so a value the validator let through by mistake stops the build instead of being rounded.
 
 Two facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5
 (the `duckdb-cli` on PyPI), so the file is written in the v1.5.0 format. And each new file gets a
@@ -26,9 +26,11 @@ from pathlib import Path
 
 import duckdb
 
+from scripts import metadata
+from scripts.identity import Release, load_release
 from scripts.load import csv_source
 from scripts.package import DATE_FORMAT, ROOT, Field, Package, PackageError, Table, ident, literal, load_package
-from scripts.rules import field_words, typed_constraints
+from scripts.rules import typed_constraints
 
 DATABASE = "am-az-normalization.duckdb"
 STORAGE_VERSION = "v1.5.0"
@@ -88,13 +90,8 @@ def primary_key_sql(table: Table) -> list[str]:
 
 def column_comment(package: Package, table: Table, field: Field, deferred: set[tuple[str, str]]) -> str:
     """For a user of the database: what the field means, its codes with their meanings, and its rules in
-    words; a reference DuckDB cannot declare says so."""
-    text = field.description
-    if field.codes:
-        text += " Codes: " + "; ".join(f"{c.value} = {c.label}".strip() for c in field.codes) + "."
-    words = [w for w in field_words(package, table, field) if not w.startswith(("Required", "Primary key", "One of"))]
-    if words:
-        text += " " + " ".join(words).replace("`", "")
+    words (`metadata.field_text`); a reference DuckDB cannot declare says so."""
+    text = metadata.field_text(package, table, field)
     if (table.name, field.name) in deferred:
         fk = table.foreign_key(field.name)
         text += (f" References {fk.resource}.{fk.reference_fields[0]}, which references this table back; DuckDB "
@@ -196,10 +193,22 @@ def typed_rows_sql(table: Table, enums: dict, order: list[str]) -> str:
     return f"SELECT {values} FROM {csv_source(table)} ORDER BY {', '.join(map(ident, order))}"
 
 
-def write_parquet(con: duckdb.DuckDBPyConnection, table: Table, folder: Path) -> None:
-    """The table as a zstd Parquet file, rows in the database's order (`insert_order`)."""
+def write_parquet(con: duckdb.DuckDBPyConnection, table: Table, folder: Path, kv: dict[str, str]) -> None:
+    """The table as a zstd Parquet file, rows in the database's order (`insert_order`), carrying kv
+    (`metadata.parquet_metadata`: descriptions, release, licence, citation) as key-value metadata."""
     con.execute(f"COPY {ident(table.name)} TO {literal(folder / f'{table.name}.parquet')} "
-                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE}, "
+                f"{metadata.kv_metadata_sql(kv)})")
+
+
+def describe_database(con: duckdb.DuckDBPyConnection, package: Package, release: Release, views: list[str]) -> None:
+    """The `metadata` table and a comment on every column of every view."""
+    for statement in metadata.metadata_sql(package, release):
+        con.execute(statement)
+    columns = {view: [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                                 "ORDER BY column_index", [view]).fetchall()] for view in views}
+    for statement in metadata.view_comment_sql(package, columns):
+        con.execute(statement)
 
 
 def write_database(package: Package, path: Path, parquet: Path) -> None:
@@ -208,6 +217,7 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
     core, the copy uses the other."""
     enums = enum_types(package)
     _, deferred = creation_order(package)
+    release = load_release(package)
     parquet.mkdir(parents=True)
     with duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION}) as con, \
             ThreadPoolExecutor(max_workers=1) as copier:
@@ -222,8 +232,9 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
                                            f"{typed_rows_sql(table, enums, order)}").fetchone()[0]
             for statement in primary_key_sql(table):
                 con.execute(statement)
-            copies.append(copier.submit(write_parquet, reader, table, parquet))
-        create_views(con, package.root)
+            kv = metadata.parquet_metadata(package, release, table)
+            copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
+        describe_database(con, package, release, create_views(con, package.root))
         for copy in copies:
             copy.result()
         reader.close()

@@ -1,10 +1,17 @@
-"""Stage 4 (`make build`, after `scripts.build`): the release zip that users download and cite.
+"""Stage 4 (`make build`, after `scripts.build`): the release that users download, cite and check.
 
-`OUT/<name>-<version>.zip` holds one folder, `<name>-<version>/`, with the descriptor, the CSVs and
-schemas, the Parquet files and the DuckDB database from OUT, and README.md, LICENSE and CITATION.cff.
-The descriptor in the zip gains `bytes` and `hash` for every resource, so `frictionless validate` checks
-that the CSVs are the ones released. Entries are sorted and stamped with a fixed time, so the same inputs
-give the same zip, byte for byte.
+`OUT/<name>-<version>.zip` holds one folder, `<name>-<version>/`, written for the person holding it: a README
+made from `templates/release-README.md` (what is inside, which DuckDB versions open the database, how to open the
+data in DuckDB, Python, R, pandas, polars and a spreadsheet, how to cite), the descriptor, the CSVs and schemas,
+the Parquet files, the DuckDB database, the spreadsheet (`scripts.spreadsheet`), `data-dictionary.md`,
+`changes.csv` (`scripts.changes`), `queries/`, CHANGELOG.md, CITATION.cff, LICENSE, and `SHA256SUMS` over all of
+them (`sha256sum -c SHA256SUMS`).
+
+The version, release date and addresses come from `release.toml` (`scripts.identity`). The descriptor in the zip
+gains `created` (the release date), `id`, `sources`, each resource's `type`, `bytes` and `hash`, and `x-files`
+describing the other files, so `frictionless validate` checks the released CSVs. OUT/downloads/ gets the files the
+site offers one by one, each named with the version, and their digests. Entries are sorted and stamped with a
+fixed time, so the same inputs give the same zip, byte for byte.
 """
 
 from __future__ import annotations
@@ -12,50 +19,255 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import shutil
+import string
 import sys
+import uuid
 import zipfile
 from pathlib import Path
 
-from scripts.build import DATABASE
-from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, load_package
+import duckdb
+import yaml
 
-RELEASE_FILES = ("README.md", "LICENSE", "CITATION.cff")
+from scripts import changes, croissant, metadata
+from scripts.build import DATABASE
+from scripts.identity import Release, ReleaseConfigError, citation_text, load_release
+from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, ident, load_package
+from scripts.spreadsheet import write_xlsx
+
+TEMPLATE = ROOT / "templates" / "release-README.md"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FILE_MODE = 0o100644
+SUMS = "SHA256SUMS"
+SPREADSHEET = "am-az-normalization.xlsx"
+DICTIONARY = "data-dictionary.md"
+CHANGES = "changes.csv"
+CROISSANT = "croissant.json"
+MEDIA_TYPES = {".csv": "text/csv", ".parquet": "application/vnd.apache.parquet", ".zip": "application/zip",
+               ".duckdb": "application/vnd.duckdb", ".json": "application/json", ".md": "text/markdown",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               ".sql": "application/sql", ".toml": "application/toml", ".cff": "application/yaml",
+               ".sha256": "text/plain"}
 
 
-def release_name(package: Package) -> str:
-    return f"{package.descriptor['name']}-{package.descriptor['version']}"
+def release_name(package: Package, release: Release | None = None) -> str:
+    return f"{package.name}-{(release or load_release(package)).version}"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def sha256(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    return "sha256:" + digest(data)
 
 
-def released_descriptor(package: Package) -> bytes:
-    """datapackage.json with the size and SHA-256 of each resource's file."""
-    descriptor = copy.deepcopy(package.descriptor)
-    for resource, table in zip(descriptor["resources"], package.tables, strict=True):
+def media_type(name: str) -> str:
+    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+# --- the descriptor ---------------------------------------------------------------------------------------------
+
+def source_kinds(package: Package) -> list[dict]:
+    """The descriptor's `sources`: the kinds of document the records rest on, counted from the sources table,
+    and the publishers table where the package has one."""
+    if "sources" not in package.names:
+        return []
+    table = package.table("sources")
+    rows = changes.read_csv_text(table.file.read_text("utf-8"))[1]
+    out = []
+    if "kind" in table.field_names:
+        for code in table.field("kind").codes:
+            n = sum(r.get("kind") == code.value for r in rows)
+            if n:
+                out.append({"title": f"{code.label.rstrip('.')}: {n} documents, listed in {table.path}",
+                            "path": table.path})
+    if "publishers" in package.names:
+        publishers = package.table("publishers")
+        n = len(changes.read_csv_text(publishers.file.read_text("utf-8"))[1])
+        out.append({"title": f"The {n} publishers of the cited documents", "path": publishers.path})
+    elif "publisher" in table.field_names:
+        n = len({r["publisher"] for r in rows if r.get("publisher")})
+        out.append({"title": f"{len(rows)} cited documents by {n} publishers, listed in {table.path}",
+                    "path": table.path})
+    return out
+
+
+FILE_TITLES = {DATABASE: "DuckDB database: every table with keys, checks and column comments, the views and a "
+                         "metadata table; opens in DuckDB 1.5 and later",
+               SPREADSHEET: "Spreadsheet: one sheet per table, plus the sheets about and columns",
+               DICTIONARY: "Data dictionary: every table and column, its type, codes and rules",
+               CHANGES: "Changes since the previous release: one line per added or removed record and changed value",
+               CROISSANT: "Croissant 1.0 description of the tables, for machine-learning tools",
+               "README.md": "How to open, check and cite this release", "CHANGELOG.md": "Changes in words",
+               "CITATION.cff": "How to cite, for reference managers", "LICENSE": "Licence of the code"}
+
+
+def file_entry(name: str, data: bytes) -> dict:
+    title = FILE_TITLES.get(name) or (f"The table {Path(name).stem} as Parquet" if name.endswith(".parquet")
+                                      else f"Query {Path(name).stem}" if name.startswith("queries/") else name)
+    fmt = Path(name).suffix.lstrip(".") or "text"
+    mediatype = "application/ld+json" if name == CROISSANT else media_type(name) if fmt != "text" else "text/plain"
+    return {"path": name, "title": title, "format": fmt, "mediatype": mediatype, "bytes": len(data),
+            "hash": sha256(data)}
+
+
+def package_id(package: Package, release: Release) -> str:
+    """The descriptor's `id`: a UUID derived from the name, the version and the digest of the inputs, so the same
+    release always has the same id and a different content never does."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{package.name}/{release.version}/{metadata.inputs_digest(package)}"))
+
+
+def released_descriptor(package: Package, release: Release, others: dict[str, bytes]) -> bytes:
+    """datapackage.json as released: version, date and addresses from release.toml, `id` and `sources`, each
+    resource's type, size and SHA-256, and `x-files` for every other data or documentation file."""
+    d = copy.deepcopy(package.descriptor)
+    d["version"] = release.version
+    d.pop("homepage", None)
+    if release.site_url:
+        d["homepage"] = release.site_url
+    d["id"] = package_id(package, release)
+    if release.released:
+        d["created"] = f"{release.released.isoformat()}T00:00:00Z"
+    if sources := source_kinds(package):
+        d["sources"] = sources
+    for resource, table in zip(d["resources"], package.tables, strict=True):
         data = table.file.read_bytes()
+        resource["type"] = "table"
         resource["bytes"] = len(data)
         resource["hash"] = sha256(data)
-    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    d["x-files"] = [file_entry(name, data) for name, data in sorted(others.items())]
+    return (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def members(package: Package, out: Path) -> dict[str, bytes]:
-    """Every file of the release by its path inside the release folder."""
+# --- texts --------------------------------------------------------------------------------------------------------
+
+def released_citation(package: Package, release: Release) -> bytes:
+    """CITATION.cff with this release's version and date, and only the addresses release.toml gives."""
+    cff = yaml.safe_load((package.root / "CITATION.cff").read_text(encoding="utf-8")) \
+        if (package.root / "CITATION.cff").is_file() else {"cff-version": "1.2.0", "type": "dataset"}
+    cff["version"] = release.version
+    for key in ("date-released", "url", "repository-code"):
+        cff.pop(key, None)
+    if release.released:
+        cff["date-released"] = release.released.isoformat()
+    if release.site_url:
+        cff["url"] = release.site_url
+    if release.repository_url:
+        cff["repository-code"] = release.repository_url
+    return ("# How to cite this release; reference managers, GitHub and Zenodo read this file.\n" + yaml.safe_dump(
+        cff, sort_keys=False, allow_unicode=True, width=110)).encode("utf-8")
+
+
+def released_changelog(package: Package, release: Release) -> bytes:
+    """CHANGELOG.md with this version's heading dated (`## 0.2.0 (2026-12-31)`) once release.toml has the date."""
+    path = package.root / "CHANGELOG.md" if (package.root / "CHANGELOG.md").is_file() else ROOT / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8")
+    if release.released:
+        text = text.replace(f"## {release.version} (unreleased)", f"## {release.version} ({release.released})")
+    return text.encode("utf-8")
+
+
+def record_counts(package: Package, database: Path) -> str:
+    with duckdb.connect(str(database), read_only=True) as con:
+        counts = [f"{con.execute(f'SELECT count(*) FROM {ident(t.name)}').fetchone()[0]:,} "
+                  f"{(t.title or t.name).lower()}" for t in package.tables]
+        try:
+            first, last = con.execute("SELECT min(date), max(date) FROM events").fetchone()
+        except duckdb.Error:
+            first = last = None
+    return ", ".join(counts) + (f", dated {first} to {last}" if first else "")
+
+
+def file_rows(package: Package, files: dict[str, bytes]) -> str:
+    def size(names):
+        return f"{sum(len(files[n]) for n in names if n in files) / 1e6:.2f} MB"
+    tables = [t.path for t in package.tables]
+    parquet = [n for n in files if n.startswith("parquet/")]
+    rows = [("`README.md`", "this guide", "any text viewer"),
+            (f"`{DICTIONARY}`", "what every table and column means", "any text viewer"),
+            (f"`data/*.csv` ({len(tables)} files, {size(tables)})", "the tables, the canonical form (UTF-8, comma "
+             "separated, one header row)", "any data tool; see below for spreadsheets"),
+            ("`datapackage.json`, `schemas/`", "Frictionless descriptor and Table Schemas: types, codes, keys, rules",
+             "frictionless (Python, R)"),
+            (f"`parquet/*.parquet` ({size(parquet)})", "the tables, typed, with descriptions in the file metadata",
+             "pandas, polars, DuckDB, Arrow, R arrow"),
+            (f"`{DATABASE}` ({size([DATABASE])})", "all tables, views and a `metadata` table", "DuckDB 1.5 or later"),
+            (f"`{SPREADSHEET}` ({size([SPREADSHEET])})", "a sheet per table, plus `about` and `columns`",
+             "Excel, LibreOffice, Numbers, Google Sheets"),
+            (f"`{CHANGES}`", "changes since the previous release, record by record", "any data tool"),
+            (f"`{CROISSANT}`", "the tables described in Croissant 1.0", "mlcroissant, machine-learning tools"),
+            ("`queries/`", "worked questions in SQL; `queries/views/` the views", "DuckDB"),
+            ("`CHANGELOG.md`", "changes, in words", "any text viewer"),
+            ("`CITATION.cff`", "how to cite", "reference managers"),
+            ("`LICENSE`", "the code licence", "any text viewer"),
+            (f"`{SUMS}`", "SHA-256 of every other file", "`sha256sum -c`")]
+    return "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+
+
+def readme(package: Package, release: Release, files: dict[str, bytes], database: Path) -> bytes:
+    """The zip's README.md, from templates/release-README.md."""
+    d = package.descriptor
+    example = package.table("prisoner_transfers") if "prisoner_transfers" in package.names else package.tables[0]
+    dates = [f.name for f in example.fields if f.type.name == "date"]
+    ints = [f.name for f in example.fields if f.type.name == "integer"]
+    addresses = [f"- **{k}:** {v}" for k, v in (("Site", release.site_url), ("Repository", release.repository_url))
+                 if v] or ["- No site or repository address has been published for this release yet."]
+    values = {
+        "title": d.get("title", package.name), "version": release.version, "description": d.get("description", ""),
+        "released_words": f"released {release.released}" if release.released else "not yet released",
+        "previous_version": release.previous.version if release.previous else "none",
+        "record_counts": record_counts(package, database),
+        "complete_through": f" Complete through {package.complete_through}: later events may be missing."
+        if package.complete_through else "",
+        "licence": metadata.licence_text(package), "citation": citation_text(package, release),
+        "addresses": "\n".join(addresses) + "\n", "file_table": file_rows(package, files), "database": DATABASE,
+        "spreadsheet": SPREADSHEET, "example_table": example.name, "date_columns": json.dumps(dates),
+        "int_columns": json.dumps({n: "Int64" for n in ints}), "date_list": ", ".join(map(json.dumps, dates)),
+        "int_list": ", ".join(map(json.dumps, ints))}
+    return string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(values).encode("utf-8")
+
+
+def sha256sums(files: dict[str, bytes]) -> bytes:
+    """`sha256sum` format: digest, two spaces, path; `sha256sum -c` checks it."""
+    return "".join(f"{digest(files[name])}  {name}\n" for name in sorted(files)).encode("utf-8")
+
+
+# --- the zip and the downloads ------------------------------------------------------------------------------------
+
+def built_files(package: Package, out: Path) -> list[Path]:
     built = [out / DATABASE] + [out / "parquet" / f"{t.name}.parquet" for t in package.tables]
-    extra = [package.root / name for name in RELEASE_FILES]
-    missing = [str(p) for p in built + extra if not p.is_file()]
+    missing = [str(p) for p in built if not p.is_file()]
     if missing:
         raise FileNotFoundError("missing from the release (run `python -m scripts.build` first for build "
                                 "outputs): " + ", ".join(missing))
-    files = {DESCRIPTOR: released_descriptor(package)}
+    return built
+
+
+def members(package: Package, release: Release, out: Path, change_lines: bytes) -> dict[str, bytes]:
+    """Every file of the release by its path inside the release folder."""
+    built = built_files(package, out)
+    write_xlsx(package, release, out / DATABASE, out / SPREADSHEET)
+    others = {p.relative_to(out).as_posix(): p.read_bytes() for p in built}
+    others[SPREADSHEET] = (out / SPREADSHEET).read_bytes()
+    others[DICTIONARY] = metadata.data_dictionary(package, release).encode("utf-8")
+    others[CHANGES] = change_lines
+    others[CROISSANT] = croissant.croissant(package, release)
+    others["CHANGELOG.md"] = released_changelog(package, release)
+    others["CITATION.cff"] = released_citation(package, release)
+    if (package.root / "LICENSE").is_file():
+        others["LICENSE"] = (package.root / "LICENSE").read_bytes()
+    queries = package.root / "queries" if (package.root / "queries").is_dir() else ROOT / "queries"
+    others.update({f"queries/{p.relative_to(queries).as_posix()}": p.read_bytes()
+                   for p in sorted(queries.rglob("*")) if p.is_file()})
+    files = {}
     for table in package.tables:
         files[table.path] = table.file.read_bytes()
         files[table.schema_path] = (package.root / table.schema_path).read_bytes()
-    files.update({p.relative_to(out).as_posix(): p.read_bytes() for p in built})
-    files.update({p.name: p.read_bytes() for p in extra})
+    files.update(others)
+    files["README.md"] = readme(package, release, files, out / DATABASE)
+    files[DESCRIPTOR] = released_descriptor(package, release, {**others, "README.md": files["README.md"]})
+    files[SUMS] = sha256sums(files)
     return files
 
 
@@ -72,10 +284,43 @@ def write_zip(path: Path, folder: str, files: dict[str, bytes]) -> None:
     tmp.replace(path)
 
 
-def release(package: Package, out: Path) -> Path:
-    folder = release_name(package)
+def download_name(package: Package, release: Release, name: str) -> str:
+    """The name a single file is offered under, with the version: am-az-normalization-0.2.0.duckdb,
+    am-az-normalization-0.2.0-meetings.csv."""
+    stem = release_name(package, release)
+    if name in (DATABASE, SPREADSHEET):
+        return stem + Path(name).suffix
+    return f"{stem}-{Path(name).name}"
+
+
+def write_downloads(package: Package, release: Release, out: Path, files: dict[str, bytes], zip_path: Path) -> Path:
+    """OUT/downloads/: the zip, and each table (CSV, Parquet), the database, the spreadsheet and changes.csv under
+    its versioned name, with `<name>-<version>.sha256` over them all."""
+    folder = out / "downloads"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    singles = [t.path for t in package.tables] + [f"parquet/{t.name}.parquet" for t in package.tables]
+    singles += [DATABASE, SPREADSHEET, CHANGES]
+    offered = {download_name(package, release, n): files[n] for n in singles}
+    for name, data in offered.items():
+        (folder / name).write_bytes(data)
+    shutil.copyfile(zip_path, folder / zip_path.name)
+    offered[zip_path.name] = zip_path.read_bytes()
+    (folder / f"{release_name(package, release)}.sha256").write_bytes(sha256sums(offered))
+    return folder
+
+
+def release(package: Package, out: Path, release_: Release | None = None) -> Path:
+    """Write OUT/<name>-<version>.zip, OUT/downloads/ and OUT/changes.csv; release_ defaults to release.toml."""
+    release_ = release_ or load_release(package)
+    change_lines = changes.changes_csv(changes.compute(package, release_)) if release_.previous else \
+        changes.changes_csv([])
+    files = members(package, release_, out, change_lines)
+    (out / CHANGES).write_bytes(change_lines)
+    folder = release_name(package, release_)
     path = out / f"{folder}.zip"
-    write_zip(path, folder, members(package, out))
+    write_zip(path, folder, files)
+    write_downloads(package, release_, out, files, path)
     return path
 
 
@@ -84,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(argv[0]) if argv else ROOT / "build"
     try:
         path = release(load_package(), out)
-    except (PackageError, FileNotFoundError) as e:
+    except (PackageError, FileNotFoundError, ReleaseConfigError, changes.ChangesError) as e:
         print(f"release failed: {e}", file=sys.stderr)
         return 1
     print(f"ok: {path} ({path.stat().st_size:,} bytes)")

@@ -10,8 +10,8 @@ import pytest
 
 from scripts import build, charts
 from scripts.package import ROOT, load_package
-from scripts.site import build as site
 from scripts.rules import field_words
+from scripts.site import build as site
 from scripts.site.html import esc, external_link, href, prose
 
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"

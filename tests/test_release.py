@@ -32,10 +32,12 @@ def test_the_zip_is_named_after_the_package_and_its_version(committed_release):
     assert committed_release.name == f"am-az-normalization-{PACKAGE.descriptor['version']}.zip"
 
 
-def test_the_zip_holds_descriptor_data_schemas_parquet_database_readme_licence_and_citation(committed_release):
-    expected = {DESCRIPTOR, build.DATABASE, "README.md", "LICENSE", "CITATION.cff"}
+def test_the_zip_holds_data_documentation_queries_changes_and_checksums(committed_release):
+    expected = {DESCRIPTOR, build.DATABASE, "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "SHA256SUMS",
+                release.SPREADSHEET, release.DICTIONARY, release.CHANGES, release.CROISSANT}
     expected |= {t.path for t in PACKAGE.tables} | {t.schema_path for t in PACKAGE.tables}
     expected |= {f"parquet/{t.name}.parquet" for t in PACKAGE.tables}
+    expected |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "queries").rglob("*") if p.is_file()}
     with zipfile.ZipFile(committed_release) as archive:
         assert sorted(archive.namelist()) == sorted(f"{FOLDER}/{name}" for name in expected)
 
@@ -48,11 +50,15 @@ def test_every_resource_carries_the_bytes_and_sha256_of_its_zipped_file(committe
             assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def test_the_zipped_descriptor_differs_from_the_committed_one_only_by_bytes_and_hash(committed_release):
+def test_the_zipped_descriptor_adds_release_facts_to_the_committed_one_and_changes_nothing_else(committed_release):
     inside = zipped_descriptor(committed_release)
     for resource in inside["resources"]:
+        assert resource.pop("type") == "table"
         del resource["bytes"], resource["hash"]
-    assert inside == PACKAGE.descriptor
+    for key in ("id", "sources", "x-files", "created", "homepage"):
+        inside.pop(key, None)
+    committed = {k: v for k, v in PACKAGE.descriptor.items() if k != "homepage"}
+    assert inside == committed
 
 
 def test_the_unzipped_package_validates_with_frictionless(committed_release, tmp_path):

@@ -22,8 +22,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from scripts import build
-from scripts.site import build as site_build
 from scripts.package import ROOT, load_package
+from scripts.site import build as site_build
 
 pytestmark = pytest.mark.browser
 

@@ -3,6 +3,7 @@ JSON-LD, citation, changelog, licences, loaded terms and the list of rules."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from scripts import changes, release
 from scripts.build import DATABASE
-from scripts.package import ROOT
+from scripts.identity import citation_text, load_release
 from scripts.rules import KINDS
 from scripts.site.context import Site
 from scripts.site.html import esc, external_link, href, html_table, prose, table_page
@@ -49,76 +51,105 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def download_kind(name: str) -> tuple[int, str]:
+    """Where a download sits in the table, and what it is."""
+    kinds = [(".zip", "Everything: data, database, spreadsheet, documentation, checksums"),
+             (".duckdb", "DuckDB database (DuckDB 1.5 or later)"), (".xlsx", "Spreadsheet, a sheet per table"),
+             ("changes.csv", "Changes since the previous release"), (".csv", "Table as CSV (UTF-8)"),
+             (".parquet", "Table as Parquet"), (".sha256", "SHA-256 of every file above, for sha256sum -c")]
+    return next(((i, words) for i, (end, words) in enumerate(kinds) if name.endswith(end)), (len(kinds), ""))
+
+
 def downloads_block(site: Site) -> str:
+    """Every download with its size and its whole SHA-256 digest (wrapped, never cut)."""
     rows = []
-    for name in site.downloads:
+    for name in sorted(site.downloads, key=lambda n: (download_kind(n)[0], n)):
         path = site.out / "docs" / "downloads" / name
-        rows.append([f'<a href="downloads/{esc(name)}">{esc(name)}</a>', f"{path.stat().st_size:,} bytes",
-                     f'<code class="digest">{file_digest(path)}</code>'])
-    return html_table(["File", "Size", "SHA-256"], rows, "downloads")
+        rows.append([f'<a href="downloads/{esc(name)}">{esc(name)}</a>', esc(download_kind(name)[1]),
+                     f"{path.stat().st_size:,} bytes",
+                     f'<code class="digest" style="word-break: break-all">{file_digest(path)}</code>'])
+    return html_table(["File", "What it is", "Size", "SHA-256"], rows, "downloads")
 
 
 def quickstart_block(site: Site) -> str:
-    name, version = site.package.name, site.package.version
+    name, version = site.package.name, load_release(site.package).version
+    database = f"{name}-{version}.duckdb" if f"{name}-{version}.duckdb" in site.downloads else DATABASE
     return "\n".join([
-        f"Download [`{name}-{version}.zip`](downloads/{name}-{version}.zip) (CSV, `datapackage.json`, schemas)"
+        f"Download [`{name}-{version}.zip`](downloads/{name}-{version}.zip) (CSV, Parquet, the DuckDB database, a "
+        "spreadsheet, `datapackage.json`, the data dictionary and a README that says how to open each)"
         if f"{name}-{version}.zip" in site.downloads else "Download the CSV files listed below",
         "and open the tables with the tool you use:", "",
-        '=== "DuckDB"', "", "    ```sql", f"    ATTACH '{DATABASE}' AS am_az (READ_ONLY);",
+        '=== "DuckDB"', "", "    ```sql", f"    ATTACH '{database}' AS am_az (READ_ONLY);  -- DuckDB 1.5 or later",
         "    SELECT * FROM am_az.events ORDER BY date;", "    ```", "",
         '=== "pandas"', "", "    ```python", "    import pandas as pd",
-        '    meetings = pd.read_csv("data/meetings.csv", parse_dates=["date_start", "date_end"])', "    ```", "",
+        '    meetings = pd.read_parquet("parquet/meetings.parquet", dtype_backend="pyarrow")', "    ```", "",
         '=== "frictionless"', "", "    ```sh", "    frictionless validate datapackage.json", "    ```", "",
         '=== "R"', "", "    ```r", "    library(frictionless)",
         '    package <- read_package("datapackage.json")', '    meetings <- read_resource(package, "meetings")',
         "    ```"])
 
 
+COUNTRIES = [{"@type": "Country", "name": "Armenia", "identifier": "AM"},
+             {"@type": "Country", "name": "Azerbaijan", "identifier": "AZ"}]
+
+
 def jsonld_block(site: Site, site_url: str) -> str:
-    """schema.org Dataset for search engines; `<` is written as \\u003c so no value can end the script."""
-    d = site.package.descriptor
+    """schema.org Dataset for search engines, from the package and release.toml: absolute addresses only where
+    a site URL is configured, nothing where it is not; `<` is written as \\u003c so no value can end the script."""
+    d, release_ = site.package.descriptor, load_release(site.package)
     first, last = date_range(site)
-    base = site_url.rstrip("/") + "/" if site_url else ""
+    base = (release_.site_url or site_url or "").rstrip("/")
     places = [{"@type": "Place", "name": p["name"]} for p in site.rows("places") if p.get("kind") != "venue"]
     data = {"@context": "https://schema.org", "@type": "Dataset", "name": d.get("title", d["name"]),
-            "description": d.get("description", ""), "version": d.get("version"), "url": base or d.get("homepage"),
-            "sameAs": d.get("homepage"), "keywords": d.get("keywords", []),
+            "description": d.get("description", ""), "version": release_.version, "keywords": d.get("keywords", []),
+            "identifier": f"urn:uuid:{release.package_id(site.package, release_)}",
+            "citation": citation_text(site.package, release_),
             "license": [lic.get("path") for lic in d.get("licenses", [])],
             "creator": [{"@type": "Organization", "name": c.get("title")} for c in d.get("contributors", [])],
             "isAccessibleForFree": True, "temporalCoverage": f"{first or '2020-11-10'}/{last or '..'}",
-            "spatialCoverage": places,
-            "distribution": [{"@type": "DataDownload", "contentUrl": f"{base}downloads/{n}",
-                              "encodingFormat": {".csv": "text/csv", ".zip": "application/zip"}.get(
-                                  Path(n).suffix, "application/octet-stream")} for n in site.downloads]}
+            "spatialCoverage": COUNTRIES + places, "distribution": []}
+    if release_.released:
+        data["datePublished"] = release_.released.isoformat()
+    if base:
+        data["url"] = base + "/"
+    if release_.repository_url:
+        data["sameAs"] = release_.repository_url
+    for name in site.downloads:
+        entry = {"@type": "DataDownload", "name": name, "encodingFormat": release.media_type(name),
+                 "contentSize": f"{(site.out / 'docs' / 'downloads' / name).stat().st_size} B"}
+        if base:
+            entry["contentUrl"] = f"{base}/downloads/{name}"
+        data["distribution"].append(entry)
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/ld+json">{text}</script>'
 
 
 def citation_block(site: Site) -> str:
-    """How to cite, from CITATION.cff when the package has one, else from datapackage.json; shown as text in
-    `<pre>` blocks, so nothing in the file can close a fence or open a tag."""
-    path, d = site.package.root / "CITATION.cff", site.package.descriptor
-    cff = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    """How to cite this release: the version, date and addresses of release.toml over CITATION.cff (the file the
+    zip carries), shown as text in `<pre>` blocks, so nothing in the file can close a fence or open a tag."""
+    release_ = load_release(site.package)
+    cff_text = release.released_citation(site.package, release_).decode("utf-8")
+    cff, d = yaml.safe_load(cff_text), site.package.descriptor
     people = [" ".join(filter(None, [a.get("given-names"), a.get("family-names")])) or a.get("name", "")
               for a in cff.get("authors", [])] or [c.get("title", "") for c in d.get("contributors", [])]
-    title, version = cff.get("title", d.get("title")), cff.get("version", d.get("version"))
-    year = str(cff.get("date-released", ""))[:4] or "n.d."
-    url = cff.get("url") or cff.get("repository-code") or d.get("homepage", "")
+    title, version = cff.get("title", d.get("title")), release_.version
+    year = str(release_.released.year) if release_.released else "n.d."
+    url = release_.site_url or release_.repository_url or ""
     doi = f" https://doi.org/{cff['doi']}" if cff.get("doi") else ""
     key = re.sub(r"[^a-z0-9]", "", d["name"]) + (year if year != "n.d." else "")
     bib = [f"@misc{{{key},", f"  author    = {{{' and '.join('{' + p + '}' for p in people)}}},",
-           f"  title     = {{{{{title}}}}},", f"  year      = {{{year}}},", f"  version   = {{{version}}},",
-           f"  url       = {{{url}}},"] + ([f"  doi       = {{{cff['doi']}}},"] if cff.get("doi") else []) + \
-          ["  note      = {Data set},", "}"]
-    line = f"{', '.join(people)} ({year}). {title} (version {version}) [Data set]. {url}{doi}"
-    out = [f"<blockquote><p>{esc(line)}</p></blockquote>", "", "<p>BibTeX:</p>", "", pre("\n".join(bib)), ""]
-    if path.exists():
-        out += ["<p>The same, as <code>CITATION.cff</code> (which GitHub and Zenodo read):</p>", "",
-                pre(path.read_text(encoding="utf-8").strip())]
-    else:
-        out += ["<p><em>This citation is built from <code>datapackage.json</code>: the package has no "
-                "<code>CITATION.cff</code> yet.</em></p>"]
+           f"  title     = {{{{{title}}}}},", f"  year      = {{{year}}},", f"  version   = {{{version}}},"]
+    bib += [f"  url       = {{{url}}},"] if url else []
+    bib += [f"  doi       = {{{cff['doi']}}},"] if cff.get("doi") else []
+    bib += ["  note      = {Data set},", "}"]
+    line = citation_text(site.package, release_) + doi
+    out = [f"<blockquote><p>{esc(line)}</p></blockquote>", ""]
+    if not release_.released:
+        out += [f"<p><em>Version {esc(version)} is not yet released: cite the year once it is.</em></p>", ""]
+    out += ["<p>BibTeX:</p>", "", pre("\n".join(bib)), "",
+            "<p>The same, as <code>CITATION.cff</code> (which reference managers, GitHub and Zenodo read):</p>", "",
+            pre(cff_text.strip())]
     return "\n".join(out)
 
 
@@ -127,10 +158,45 @@ def pre(text: str) -> str:
     return "<pre><code>" + esc(text).replace("<br>", "\n") + "</code></pre>"
 
 
-def changelog_block(root: Path) -> str:
-    path = root / "CHANGELOG.md" if (root / "CHANGELOG.md").exists() else ROOT / "CHANGELOG.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "No changes recorded yet."
+def changelog_block(site: Site) -> str:
+    """CHANGELOG.md as the zip carries it: this version's heading dated once release.toml has the date."""
+    text = release.released_changelog(site.package, load_release(site.package)).decode("utf-8")
     return re.sub(r"\A# .*\n", "", text).strip()
+
+
+CHANGES_SHOWN = 1000
+
+
+def changes_block(site: Site) -> str:
+    """changes.csv of the release stage: a count per table and kind of change, then the lines themselves."""
+    path = site.out / "changes.csv"
+    release_ = load_release(site.package)
+    if not path.is_file() or release_.previous is None:
+        return "<p>No previous release to compare with.</p>"
+    with path.open(encoding="utf-8", newline="") as f:
+        lines = list(csv.DictReader(f))
+    counts = changes.summary([changes.Change(**line) for line in lines])
+    kinds = ["added", "changed", "removed", "field_added", "field_removed", "table_added"]
+    used = [k for k in kinds if any(k in c for c in counts.values())]
+    head = [f"<p>Version {esc(release_.version)} against version {esc(release_.previous.version)}"
+            + (f" ({release_.previous.released})" if release_.previous.released else "") + ": "
+            + f"{len(lines):,} lines.</p>"]
+    if not lines:
+        return head[0] + "\n\n<p>Nothing changed.</p>"
+    per_table = [[esc(t)] + [str(c.get(k, "")) for k in used] for t, c in counts.items()]
+    head.append(html_table(["Table"] + [k.replace("_", " ") for k in used], per_table, "changes-summary"))
+    sections, shown = [], lines[:CHANGES_SHOWN]
+    for name in counts:
+        mine = [x for x in shown if x["table"] == name]
+        reasons = any(x["reason"] for x in mine)
+        rows = [[f'<code style="white-space: nowrap">{esc(x["record_id"])}</code>' if x["record_id"] else "",
+                 esc(x["change"].replace("_", " ")), esc(x["field"]), esc(x["old_value"]), esc(x["new_value"])]
+                + ([esc(x["reason"])] if reasons else []) for x in mine]
+        header = ["Record", "Change", "Field", "Old value", "New value"] + (["Reason"] if reasons else [])
+        sections += [f"### {esc(name)}", html_table(header, rows, "changes")] if rows else []
+    more = [f"<p>The first {CHANGES_SHOWN:,} lines are shown; the download has them all.</p>"] \
+        if len(lines) > CHANGES_SHOWN else []
+    return "\n\n".join(head + sections + more)
 
 
 def licences_block(site: Site) -> str:
@@ -160,6 +226,6 @@ def rules_block(site: Site) -> str:
 def blocks(site: Site, root: Path, site_url: str) -> dict:
     return {"counts": lambda: counts_block(site), "downloads": lambda: downloads_block(site),
             "quickstart": lambda: quickstart_block(site), "jsonld": lambda: jsonld_block(site, site_url),
-            "citation": lambda: citation_block(site), "changelog": lambda: changelog_block(root),
+            "citation": lambda: citation_block(site), "changelog": lambda: changelog_block(site),
             "licences": lambda: licences_block(site), "loaded-terms": lambda: terms_block(site),
-            "rules": lambda: rules_block(site)}
+            "rules": lambda: rules_block(site), "changes": lambda: changes_block(site)}

@@ -22,6 +22,7 @@ import duckdb
 import yaml
 
 from scripts.build import DATABASE
+from scripts.identity import load_release
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.site import blocks, pages, tables, timeline
 from scripts.site.context import Site, read_frames
@@ -45,8 +46,12 @@ def fill_markers(folder: Path, generated: dict) -> None:
 
 
 def copy_downloads(package: Package, out: Path, folder: Path) -> list[str]:
-    """The CSVs, and the Parquet files, release zip and database that earlier stages wrote to OUT."""
+    """The files the release stage offers one by one under versioned names (OUT/downloads/); where it has not
+    run, the CSVs and the Parquet files, release zip and database that earlier stages wrote to OUT."""
     folder.mkdir(parents=True, exist_ok=True)
+    if (out / "downloads").is_dir():
+        shutil.copytree(out / "downloads", folder, dirs_exist_ok=True)
+        return sorted(p.name for p in (out / "downloads").iterdir())
     found = [t.file for t in package.tables] + sorted((out / "parquet").glob("*.parquet"))
     found += [p for p in (out / f"{package.name}-{package.version}.zip", out / DATABASE) if p.exists()]
     for path in found:
@@ -62,6 +67,8 @@ def site_config(package: Package, stage: Path, site_dir: Path) -> dict:
     config["nav"] = [{k: entries} if v == tables.TABLES_ENTRY else {k: v}
                      for item in config["nav"] for k, v in item.items()]
     config.update(docs_dir=stage.name, site_dir=site_dir.name)  # relative to OUT/mkdocs.yml, so OUT can move
+    if site_url := load_release(package).site_url:  # release.toml: canonical links and a sitemap need it
+        config["site_url"] = site_url
     return config
 
 

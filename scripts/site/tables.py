@@ -70,6 +70,8 @@ def records(site: Site, table: Table, page: str) -> str:
 
 def download_links(site: Site, names: list[str], page: str) -> str:
     depth = "../" * page.count("/")
+    versioned = f"{site.package.name}-{site.package.version}-"  # the release stage's names for single files
+    names = [n if n in site.downloads else versioned + n for n in names]
     shown = [f"[{Path(n).suffix.lstrip('.').upper() or n}]({depth}downloads/{n})" for n in names if n in site.downloads]
     return " · ".join(shown) or "none yet"
 

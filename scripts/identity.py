@@ -1,0 +1,104 @@
+"""The release's identity, read from `release.toml`: version, release date, addresses, the previous release.
+
+Every output that names the release reads it from here, so the version and the date are written in one place.
+Nothing is filled in: a key that is not set stays None, and each output leaves out what it would have said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.package import ROOT, Package
+
+CONFIG = "release.toml"
+
+
+@dataclass(frozen=True)
+class Previous:
+    version: str
+    released: dt.date | None
+    ref: str
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    released: dt.date | None = None
+    site_url: str | None = None
+    repository_url: str | None = None
+    previous: Previous | None = None
+    removed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def date_words(self) -> str:
+        return self.released.isoformat() if self.released else "not yet released"
+
+    def site(self, path: str = "") -> str | None:
+        """An absolute address on the site, or None where the site URL is not configured."""
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/") if self.site_url else None
+
+
+class ReleaseConfigError(ValueError):
+    pass
+
+
+def _date(value: object, key: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ReleaseConfigError(f"{CONFIG}: {key} must be a TOML date such as 2026-12-31, not {value!r}")
+
+
+def _url(value: object, key: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not value.startswith("https://"):
+        raise ReleaseConfigError(f"{CONFIG}: {key} must be an https:// address or left out")
+    return value
+
+
+def parse(data: dict) -> Release:
+    if not isinstance(data.get("version"), str):
+        raise ReleaseConfigError(f"{CONFIG}: version is required")
+    previous = data.get("previous")
+    removed = data.get("removed", {})
+    if not all(isinstance(v, str) and v.strip() for v in removed.values()):
+        raise ReleaseConfigError(f"{CONFIG}: each [removed] record needs the reason it was removed")
+    return Release(
+        version=data["version"], released=_date(data.get("released"), "released"),
+        site_url=_url(data.get("site_url"), "site_url"),
+        repository_url=_url(data.get("repository_url"), "repository_url"),
+        previous=Previous(str(previous["version"]), _date(previous.get("released"), "previous.released"),
+                          str(previous["ref"])) if previous else None,
+        removed=dict(removed))
+
+
+def read(path: Path) -> Release:
+    with path.open("rb") as f:
+        return parse(tomllib.load(f))
+
+
+def load_release(package: Package | None = None) -> Release:
+    """The package's release.toml; a copy of the package without one (a test's) uses the repository's, with
+    the version of its own descriptor."""
+    root = package.root if package else ROOT
+    if (root / CONFIG).is_file():
+        return read(root / CONFIG)
+    release = read(ROOT / CONFIG)
+    if package is None:
+        return release
+    return Release(package.version, release.released, release.site_url, release.repository_url)
+
+
+def citation_text(package: Package, release: Release) -> str:
+    """The recommended citation, in one line: authors (year). Title (version) [Data set]. Address."""
+    d = package.descriptor
+    authors = ", ".join(c.get("title", "") for c in d.get("contributors", [])) or package.name
+    year = str(release.released.year) if release.released else "not yet released"
+    where = release.site_url or release.repository_url
+    return f"{authors} ({year}). {d.get('title', package.name)} (version {release.version}) [Data set]." + (
+        f" {where}" if where else "")
