@@ -6,7 +6,7 @@ const here = new URL(".", import.meta.url);
 const $ = (id) => document.getElementById(id);
 const box = $("query-sql"), runButton = $("query-run"), status = $("query-status"), progress = $("query-progress");
 const result = $("query-result"), link = $("query-link");
-let conn = null, cap = 1000, busy = false;
+let conn = null, cap = 1000, busy = false, again = false, runs = 0;
 
 function say(text) { status.textContent = text; }
 
@@ -153,7 +153,8 @@ function showError(message) {
 }
 
 async function run() {
-  if (!conn || busy) return;
+  if (!conn) return;
+  if (busy) { again = true; return; }                          // the box changed while a query ran: run it next
   const sql = box.value;
   busy = true;
   runButton.disabled = true;
@@ -182,7 +183,9 @@ async function run() {
   } finally {
     busy = false;
     runButton.disabled = false;
+    result.dataset.runs = String(++runs);                      // for tests: one more query has finished
   }
+  if (again) { again = false; await run(); }
 }
 
 runButton.addEventListener("click", run);
