@@ -174,6 +174,7 @@ def query_markdown(site: Site) -> str:
         "makes the same tables, types and views as the `am-az-normalization.duckdb` download, from the same SQL. "
         "Nothing you type leaves your browser. The query is kept in the page's address, so a link to it shares "
         f"the question. Results show at most {ROW_CAP:,} rows.", "",
+        f'<link rel="stylesheet" href="../{ASSETS}/console.css">',
         '<div id="query-console" markdown="0">',
         '<label for="query-sql">SQL (Ctrl+Enter runs it)</label>',
         '<textarea id="query-sql" rows="8" spellcheck="false" autocomplete="off">'

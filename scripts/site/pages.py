@@ -61,7 +61,7 @@ def cookbook_markdown(site: Site) -> str:
                 raise RuntimeError(f"queries/{path.name}: {str(e).splitlines()[0]}") from None
             shown = [[esc("" if v is None else v) for v in row] for row in rows[:SHOWN_QUERY_ROWS]]
             more = f" The first {SHOWN_QUERY_ROWS} are shown." if len(rows) > SHOWN_QUERY_ROWS else ""
-            opens = f"[Open in the Query page]({query_link(text, 'cookbook.md')})"
+            opens = f'<a href="{attr(query_link(text, "cookbook.md"))}">Open in the Query page</a>'
             out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{esc(path.name)}` · {opens}", "",
                     "```sql", body.replace("```", "` ` `"), "```", "", f"{len(rows)} rows.{more}", "",
                     html_table([esc(h) for h in header], shown, "result") if rows else "", ""]
