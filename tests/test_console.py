@@ -286,3 +286,21 @@ def test_the_setup_is_the_builds_sql_and_names_only_site_files(site):
         assert (site / "site" / console.ASSETS / url).resolve() == (site / "site" / "downloads" / name).resolve()
     schema = [s for _, group in build.schema_sql(load_package(ROOT)) for s in group]
     assert [s for s in statements if s in schema] == schema
+
+
+def test_each_table_page_links_to_its_rows_in_the_query_page(site):
+    for table in load_package(ROOT).tables:
+        parser = Links()
+        parser.feed((site / "site" / "tables" / table.name / "index.html").read_text(encoding="utf-8"))
+        target, _, sql = next(h for h in parser.hrefs if "#sql=" in h).partition("#sql=")
+        assert urljoin(f"http://x/tables/{table.name}/", target) == "http://x/query/"
+        assert unquote(sql) == f"SELECT * FROM {table.name}"
+
+
+def test_query_link_is_relative_and_needs_no_escaping():
+    link = console.query_link("SELECT '<a href=\"x\">' AS t, 1 + 1 -- & #", "tables/meetings.md")
+    assert link.startswith("../../query/#sql=SELECT%20%27%3Ca%20href%3D%22x%22%3E%27")
+    assert not set("<>\"'& #+") & set(link.partition("#sql=")[2])
+    assert unquote(link.partition("#sql=")[2]) == "SELECT '<a href=\"x\">' AS t, 1 + 1 -- & #"
+    assert console.query_link("SELECT 1", "query.md") == "./#sql=SELECT%201"
+    assert console.table_query("mine-maps") == 'SELECT * FROM "mine-maps"'

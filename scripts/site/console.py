@@ -66,6 +66,11 @@ def query_link(sql: str, from_page: str) -> str:
     return href(from_page, PAGE) + "#sql=" + quote(sql, safe="")
 
 
+def table_query(name: str) -> str:
+    """`SELECT * FROM name`, the name quoted only where SQL needs it (a resource name may hold `-` or `.`)."""
+    return f"SELECT * FROM {name if re.fullmatch(r'[a-z_][a-z0-9_]*', name) else ident(name)}"
+
+
 class Recorder:
     """A connection that runs each statement and keeps, in order, those that succeeded."""
 
