@@ -243,6 +243,15 @@ def test_the_database_is_the_built_one_and_locked(page, site):
     assert page.page.locator("#query-result .query-error").count() == 1
 
 
+def test_sql_cannot_reach_files_the_network_or_extensions(page):
+    for sql in ["SELECT * FROM read_csv('https://example.org/data.csv')", "LOAD httpfs",
+                "SELECT * FROM read_csv('meetings.csv')", "COPY meetings TO 'out.csv'"]:
+        page.run(sql)
+        assert page.page.locator("#query-result .query-error").count() == 1, sql
+    page.run("INSTALL httpfs")  # accepted by DuckDB-WASM, where only LOAD would fetch, and LOAD is refused
+    assert page.outside == []
+
+
 def test_the_query_lives_in_the_address(page):
     page.run("SELECT 1 + 1 AS two")
     assert unquote(urlsplit(page.page.url).fragment.removeprefix("sql=")) == "SELECT 1 + 1 AS two"
