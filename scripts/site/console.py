@@ -170,12 +170,13 @@ def names(site: Site) -> str:
     return f"<p>Tables: {tables}. Views: {views or 'none'}.</p>"
 
 
-def query_markdown(site: Site) -> str:
+def query_markdown(site: Site, bundle_bytes: int) -> str:
     return "\n".join([
         "---", "hide:", "  - toc", "---", "",
         "# Query", "",
         "Run SQL on the package in this browser, with [DuckDB-WASM](https://duckdb.org/docs/api/wasm/overview). "
-        "The page loads DuckDB (about 34 MB, once; your browser keeps it) and the CSV files of this site, and "
+        f"The page loads DuckDB ({bundle_bytes / 1e6:.0f} MB, fewer where the server compresses it) and the CSV "
+        "files of this site, and "
         "makes the same tables, types and views as the `am-az-normalization.duckdb` download, from the same SQL. "
         "Nothing you type leaves your browser. The query is kept in the page's address, so a link to it shares "
         f"the question. Results show at most {ROW_CAP:,} rows.", "",
@@ -201,6 +202,6 @@ def query_markdown(site: Site) -> str:
 
 def write(site: Site, stage: Path) -> dict[str, str]:
     folder = stage / ASSETS
-    copy_bundle(folder)
+    bundle_bytes = copy_bundle(folder)
     (folder / "setup.json").write_text(json.dumps(setup(site.package), indent=1), encoding="utf-8")
-    return {PAGE: query_markdown(site)}
+    return {PAGE: query_markdown(site, bundle_bytes)}
