@@ -180,6 +180,9 @@ def test_the_first_query_in_the_address_shows_the_same_counts_as_make_query(page
     assert page.header() == header
     assert sorted(page.rows()) == sorted(rows)
     assert page.count_text().startswith(f"{len(rows)} rows")
+    csv_text = page.page.evaluate("async () => (await fetch(document.querySelector('#query-result a[download]')"
+                                  ".href)).text()")
+    assert list(csv.reader(csv_text.splitlines())) == [header] + page.rows()
     print(f"\nQuery page: first result {page.first_result_seconds:.2f} s after navigation")
 
 
