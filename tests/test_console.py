@@ -92,6 +92,7 @@ class Console:
         self.problems: list[str] = []
         self.dialogs: list[str] = []
         context.route("**/*", self.route)
+        self.context = context
         self.page = context.new_page()
         self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -267,6 +268,16 @@ def test_no_request_leaves_the_site_and_nothing_failed(page):
     assert {"duckdb-eh.wasm", "duckdb-browser-eh.worker.js", "setup.json", "meetings.csv"} <= names
     assert "duckdb-mvp.wasm" not in names
     assert page.problems == []
+
+
+def test_only_the_query_page_loads_duckdb(page, base):
+    other = page.context.new_page()
+    before = len(page.requests)
+    for path in ["", "cookbook/", "tables/meetings/"]:
+        other.goto(base + path)
+        other.wait_for_load_state("networkidle")
+    assert [u for u in page.requests[before:] if "/assets/console/" in u] == []
+    other.close()
 
 
 class Links(HTMLParser):
