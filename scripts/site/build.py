@@ -24,13 +24,13 @@ import yaml
 from scripts.build import DATABASE
 from scripts.identity import load_release
 from scripts.package import ROOT, Package, PackageError, load_package
-from scripts.site import blocks, pages, tables, timeline
+from scripts.site import blocks, console, pages, tables, timeline
 from scripts.site.context import Site, read_frames
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-PAGE_FAMILIES = (tables, timeline, pages)
+PAGE_FAMILIES = (tables, timeline, pages, console)
 
 
 def fill_markers(folder: Path, generated: dict) -> None:

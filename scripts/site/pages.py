@@ -8,6 +8,7 @@ import duckdb
 
 from scripts.build import DATABASE, leading_comment
 from scripts.query import connect
+from scripts.site.console import query_link
 from scripts.site.context import Site, sql_file
 from scripts.site.html import attr, esc, external_link, href, html_table, shown_date, table_page
 
@@ -64,7 +65,8 @@ def cookbook_markdown(site: Site) -> str:
                 raise RuntimeError(f"queries/{path.name}: {str(e).splitlines()[0]}") from None
             shown = [[esc("" if v is None else v) for v in row] for row in rows[:SHOWN_QUERY_ROWS]]
             more = f" The first {SHOWN_QUERY_ROWS} are shown." if len(rows) > SHOWN_QUERY_ROWS else ""
-            out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{esc(path.name)}`", "",
+            opens = f'<a href="{attr(query_link(text, "cookbook.md"))}">Open in the Query page</a>'
+            out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{esc(path.name)}` · {opens}", "",
                     "```sql", body.replace("```", "` ` `"), "```", "", f"{len(rows)} rows.{more}", "",
                     html_table([esc(h) for h in header], shown, "result") if rows else "", ""]
     return "\n".join(out if files else out + ["No queries yet.", ""])

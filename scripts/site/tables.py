@@ -6,6 +6,7 @@ from pathlib import Path
 
 from scripts.package import Field, Table
 from scripts.rules import field_words
+from scripts.site.console import query_link, table_query
 from scripts.site.context import Site
 from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, table_page
 
@@ -82,7 +83,8 @@ def table_markdown(site: Site, table: Table) -> str:
     n = site.frames[table.name].height
     facts = [f"**Rows:** {n}",
              "**Primary key:** " + (" + ".join(f"`{k}`" for k in table.primary_key) or "none"),
-             "**Download:** " + download_links(site, [Path(table.path).name, f"{table.name}.parquet"], page)]
+             "**Download:** " + download_links(site, [Path(table.path).name, f"{table.name}.parquet"], page),
+             f'**Query:** <a href="{attr(query_link(table_query(table.name), page))}">in the browser</a>']
     if referenced_by:
         facts.append("**Referenced by:** " + ", ".join(f"[{t}]({t}.md)" for t in referenced_by))
     return "\n".join([
