@@ -294,7 +294,8 @@ FIX_UPS = {kind.name: CONSTRUCTED for kind in KINDS} | {
     "qualifier": fix_qualifier, "exact": fix_exact, "different_from": fix_different_from,
     "not_before": fix_order("x-notBefore", pl.max_horizontal), "not_after": fix_order("x-notAfter", pl.min_horizontal),
     "count_range": fix_between, "precision_given": fix_precision_given, "list_unique": fix_list_unique,
-    "required_when": fix_required_when, "host_determines": fix_host_determines, "allowed_when": fix_allowed_when, "url_rejected": fix_url_rejected,
+    "required_when": fix_required_when, "host_determines": fix_host_determines, "allowed_when": fix_allowed_when,
+    "url_rejected": fix_url_rejected,
 }
 
 

@@ -89,7 +89,8 @@ def test_a_category_missing_from_enum_is_refused(package, capsys):
 
 
 def test_a_rule_naming_an_unknown_field_is_refused(package, capsys):
-    edit_json(package, "schemas/meetings.schema.json", lambda s: field_of(s, "date_end").update({"x-notBefore": "start"}))
+    edit_json(package, "schemas/meetings.schema.json",
+              lambda s: field_of(s, "date_end").update({"x-notBefore": "start"}))
     assert_refused(package, capsys, "schemas/meetings.schema.json::date_end.x-notBefore: refers to unknown field(s) "
                                     "start of 'meetings'")
 
@@ -110,13 +111,14 @@ def test_a_package_name_that_could_be_a_path_is_refused(package, capsys, name):
 def test_a_resource_name_that_could_be_a_path_is_refused(package, capsys):
     edit_json(package, "datapackage.json", lambda d: d["resources"][0].update(name="../../../../somewhere/y"))
     assert_refused(package, capsys, "datapackage.json::resources[0].name: resource name \"../../../../somewhere/y\" is "
-                                    "not a safe name: use lower-case letters, digits, '.', '_' and '-' (no '/', no '..')")
+                                    "not a safe name: use lower-case letters, digits, '.', '_' and '-' (no '/', no "
+                                    "'..')")
 
 
 def test_a_version_that_could_be_a_path_is_refused(package, capsys):
     edit_json(package, "datapackage.json", lambda d: d.update(version="0.1.0/../x"))
-    assert_refused(package, capsys, "datapackage.json::version: version \"0.1.0/../x\" is not a safe name: use lower-case "
-                                    "letters, digits, '.', '_' and '-' (no '/', no '..')")
+    assert_refused(package, capsys, "datapackage.json::version: version \"0.1.0/../x\" is not a safe name: use "
+                                    "lower-case letters, digits, '.', '_' and '-' (no '/', no '..')")
 
 
 def test_an_unknown_package_level_key_is_refused(package, capsys):

@@ -167,8 +167,8 @@ EXPECTED = {
     "conflicting_figures_on_the_same_record": [
         ("trf-0001", "people_count", "azerbaijan", 15.0, "example_news", 17.0, "clm-0005", "clm-0006")],
     "documents_signed_or_initialed": [
-        ("doc-0001", D(2021, 1, 11), "day", "signed", "joint_declaration", "Joint statement", "armenia;azerbaijan;russia",
-         None, "mtg-0001", D(2021, 1, 11), "leaders", "Moscow", None, "confirmed")],
+        ("doc-0001", D(2021, 1, 11), "day", "signed", "joint_declaration", "Joint statement",
+         "armenia;azerbaijan;russia", None, "mtg-0001", D(2021, 1, 11), "leaders", "Moscow", None, "confirmed")],
     "meetings_not_held_and_the_reasons_given": [
         ("mtg-0002", D(2021, 10, 1), "cancelled", "foreign_ministers", None, "armenia", "A. Spokesperson",
          "Said the other side had withdrawn.")],

@@ -106,7 +106,8 @@ def test_crlf_line_ends_are_rejected(package, capsys):
 def test_unbalanced_quote_is_rejected_at_the_row_where_it_opens(package, capsys):
     package.add("meetings", **{**package.rows["meetings"][0], "meeting_id": "mtg-0002"})
     rewrite(package, "meetings", lambda b: b.replace(b"The three leaders", b'"The three leaders', 1))
-    assert_rejected(package, capsys, "data/meetings.csv:2: malformed CSV (unexpected end of data); check for an unbalanced quote")
+    assert_rejected(package, capsys, "data/meetings.csv:2: malformed CSV (unexpected end of data); check for an "
+                                     "unbalanced quote")
 
 
 def test_row_with_too_few_fields_is_rejected(package, capsys):
@@ -137,7 +138,8 @@ def test_extra_column_is_rejected(package, capsys):
 
 def test_columns_in_another_order_are_rejected(package, capsys):
     rewrite(package, "parties", lambda b: b.replace(b"party_id,name", b"name,party_id", 1))
-    assert_rejected(package, capsys, "data/parties.csv:1:name: columns out of order; expected: party_id,name,kind,iso_3166_1,wikidata_id,note")
+    assert_rejected(package, capsys, "data/parties.csv:1:name: columns out of order; expected: "
+                                     "party_id,name,kind,iso_3166_1,wikidata_id,note")
 
 
 def test_empty_file_is_rejected(package, capsys):
@@ -167,19 +169,22 @@ def test_schema_that_breaks_the_table_schema_spec_is_rejected(package, capsys):
     schema = json.loads(path.read_text())
     schema["fields"][1]["type"] = "text"
     path.write_text(json.dumps(schema))
-    assert_rejected(package, capsys, "schemas/places.schema.json: fields.name: type 'text' is not supported (one of: string, integer, number, date)")
+    assert_rejected(package, capsys, "schemas/places.schema.json: fields.name: type 'text' is not supported (one of: "
+                                     "string, integer, number, date)")
 
 
 def test_resource_path_that_leaves_the_package_is_rejected(package, capsys):
     edit_descriptor(package, lambda d: d["resources"][0].update(path="../outside.csv"))
     assert_rejected(package, capsys,
-                    "datapackage.json::resources[0] (meetings).path: '../outside.csv' must not leave the package directory")
+                    "datapackage.json::resources[0] (meetings).path: '../outside.csv' must not leave the package "
+                    "directory")
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "https://example.org/x.csv", "C:\\data\\x.csv"])
 def test_resource_path_that_is_absolute_or_a_url_is_rejected(package, capsys, path):
     edit_descriptor(package, lambda d: d["resources"][0].update(path=path))
-    assert_rejected(package, capsys, f"datapackage.json::resources[0] (meetings).path: '{path}' must be a relative path "
+    assert_rejected(package, capsys, f"datapackage.json::resources[0] (meetings).path: '{path}' must be a relative "
+                                     "path "
                                      "inside the package, not a URL or absolute path")
 
 
@@ -240,12 +245,14 @@ def test_min_greater_than_best_is_rejected(package, capsys):
 
 def test_not_reported_qualifier_with_a_count_is_rejected(package, capsys):
     package.set("mine_map_handovers", 0, mines_qualifier="not_reported")
-    assert_rejected(package, capsys, "data/mine_map_handovers.csv:2:mines_qualifier: 'not_reported' does not fit the counts: not_reported needs them empty, exact and approximate need mines_best")
+    assert_rejected(package, capsys, "data/mine_map_handovers.csv:2:mines_qualifier: 'not_reported' does not fit the "
+                                     "counts: not_reported needs them empty, exact and approximate need mines_best")
 
 
 def test_code_outside_its_list_is_rejected(package, capsys):
     package.set("meetings", 0, status="maybe")
-    assert_rejected(package, capsys, "data/meetings.csv:2:status: 'maybe' is not one of: held, cancelled, proposed, postponed")
+    assert_rejected(package, capsys, "data/meetings.csv:2:status: 'maybe' is not one of: held, cancelled, proposed, "
+                                     "postponed")
 
 
 def test_missing_required_value_is_rejected(package, capsys):
@@ -285,12 +292,14 @@ def test_id_with_the_wrong_prefix_is_rejected(package, capsys):
 
 def test_duplicate_id_is_rejected_on_the_later_row(package, capsys):
     package.add("meetings", **package.rows["meetings"][0])
-    assert_rejected(package, capsys, "data/meetings.csv:3:meeting_id: duplicate meeting_id: 'mtg-0001' appears on an earlier row")
+    assert_rejected(package, capsys, "data/meetings.csv:3:meeting_id: duplicate meeting_id: 'mtg-0001' appears on an "
+                                     "earlier row")
 
 
 def test_duplicate_composite_key_is_rejected(package, capsys):
     package.add("citations", **package.rows["citations"][0])
-    assert_rejected(package, capsys, "data/citations.csv:6:record_id: duplicate record_id + source_id: 'mtg-0001' appears on an earlier row")
+    assert_rejected(package, capsys, "data/citations.csv:6:record_id: duplicate record_id + source_id: 'mtg-0001' "
+                                     "appears on an earlier row")
 
 
 def test_same_source_url_twice_is_rejected(package, capsys):
@@ -307,7 +316,8 @@ def test_non_http_url_is_rejected(package, capsys, url):
 @pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1 more", "-1", "@SUM(A1)"])
 def test_cell_starting_like_a_spreadsheet_formula_is_rejected(package, capsys, cell):
     package.set("meetings", 0, participants=cell)
-    assert_rejected(package, capsys, f"data/meetings.csv:2:participants: '{cell}' starts with =, +, - or @ (spreadsheet formula)")
+    assert_rejected(package, capsys, f"data/meetings.csv:2:participants: '{cell}' starts with =, +, - or @ "
+                                     "(spreadsheet formula)")
 
 
 def test_one_megabyte_cell_is_rejected_and_shown_shortened(package, capsys):
@@ -325,7 +335,9 @@ def test_html_in_a_summary_is_accepted(package, capsys):
 
 def test_loaded_term_outside_a_claim_is_rejected(package, capsys):
     package.set("meetings", 0, summary="Talks on the liberated areas.")
-    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'Talks on the liberated areas.' uses a loaded term (x-loadedTerms in datapackage.json); such terms belong only in a claim's summary, attributed")
+    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'Talks on the liberated areas.' uses a loaded term "
+                                     "(x-loadedTerms in datapackage.json); such terms belong only in a claim's summary, "
+                                     "attributed")
 
 
 def test_loaded_term_inside_a_claim_summary_is_accepted(package, capsys):
@@ -358,7 +370,8 @@ def test_broken_foreign_key_is_rejected(package, capsys):
 def test_unknown_place_in_a_list_is_rejected(package, capsys):
     package.set("mine_map_handovers", 0, area_place_ids="aghdam_district;atlantis_district")
     assert_rejected(package, capsys,
-                    "data/mine_map_handovers.csv:2:area_place_ids: 'aghdam_district;atlantis_district' names a place_id that is not in places")
+                    "data/mine_map_handovers.csv:2:area_place_ids: 'aghdam_district;atlantis_district' names a "
+                    "place_id that is not in places")
 
 
 def test_record_without_citation_is_rejected(package, capsys):
@@ -369,18 +382,21 @@ def test_record_without_citation_is_rejected(package, capsys):
 
 def test_citation_of_a_record_that_does_not_exist_is_rejected(package, capsys):
     package.add("citations", record_id="mtg-0099", source_id=SRC_A)
-    assert_rejected(package, capsys, "data/citations.csv:6:record_id: 'mtg-0099' is not a record in meetings, prisoner_transfers, mine_map_handovers, documents, claims")
+    assert_rejected(package, capsys, "data/citations.csv:6:record_id: 'mtg-0099' is not a record in meetings, "
+                                     "prisoner_transfers, mine_map_handovers, documents, claims")
 
 
 def test_claim_about_a_record_that_does_not_exist_is_rejected(package, capsys):
     package.set("claims", 0, record_id="trf-0042")
-    assert_rejected(package, capsys, "data/claims.csv:2:record_id: 'trf-0042' is not a record in meetings, prisoner_transfers, mine_map_handovers, documents")
+    assert_rejected(package, capsys, "data/claims.csv:2:record_id: 'trf-0042' is not a record in meetings, "
+                                     "prisoner_transfers, mine_map_handovers, documents")
 
 
 def test_transfer_linked_to_a_handover_that_does_not_link_back_is_rejected(package, capsys):
     package.set("mine_map_handovers", 0, prisoner_transfer_id="")
     assert_rejected(package, capsys,
-                    "data/prisoner_transfers.csv:2:mine_map_handover_id: 'mmh-0001' does not point back at this row in its prisoner_transfer_id column")
+                    "data/prisoner_transfers.csv:2:mine_map_handover_id: 'mmh-0001' does not point back at this row in "
+                    "its prisoner_transfer_id column")
 
 
 def test_line_numbers_count_multi_line_cells(package, capsys):
@@ -399,7 +415,8 @@ def test_integer_beyond_what_the_database_holds_is_rejected(package, capsys):
 
 def test_number_too_large_for_a_double_is_rejected(package, capsys):
     package.set("claims", 0, value="1e400")
-    assert_rejected(package, capsys, "data/claims.csv:2:value: '1e400' is too large for a number column (beyond ±1.8e308)")
+    assert_rejected(package, capsys, "data/claims.csv:2:value: '1e400' is too large for a number column (beyond "
+                                     "±1.8e308)")
 
 
 def test_exact_count_with_unequal_bounds_is_rejected(package, capsys):
@@ -434,7 +451,8 @@ def test_precision_without_its_date_is_rejected(package, capsys):
 
 def test_word_repeated_in_a_summary_is_rejected(package, capsys):
     package.set("meetings", 0, summary="The three leaders met in in Moscow.")
-    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'The three leaders met in in Moscow.' repeats a word "
+    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'The three leaders met in in Moscow.' repeats a "
+                                     "word "
                                      "twice in a row")
 
 
@@ -451,7 +469,8 @@ def test_official_claim_without_its_party_is_rejected(package, capsys):
 
 def test_outlet_claim_without_its_publisher_is_rejected(package, capsys):
     package.set("claims", 0, claimant_kind="outlet", claimant_party="")
-    assert_rejected(package, capsys, "data/claims.csv:2:claimant_publisher_id: is required when claimant_kind is outlet")
+    assert_rejected(package, capsys, "data/claims.csv:2:claimant_publisher_id: is required when claimant_kind is "
+                                     "outlet")
 
 
 def test_measure_that_does_not_fit_the_topic_is_rejected(package, capsys):

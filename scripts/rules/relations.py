@@ -165,7 +165,8 @@ def _required_when(ctx: Context) -> list[Rule]:
 
 
 def allowed_when_sql(col: str, other: str, allowed) -> str:
-    cases = " ".join(f"WHEN {literal(k)} THEN {col} IN {sql_list(v)}" for k, v in allowed)
+    """True where col holds a code its `other` allows; a code mapped to no codes allows none."""
+    cases = " ".join(f"WHEN {literal(k)} THEN {f'{col} IN {sql_list(v)}' if v else 'false'}" for k, v in allowed)
     return f"CASE {other} {cases} ELSE true END"
 
 
@@ -243,7 +244,7 @@ def _typed_precision_convention(t: Table, f: Field) -> str:
 def _typed_allowed_when(t: Table, f: Field) -> str:
     cond = f.rules["x-allowedWhen"]
     cases = allowed_when_sql(f"{ident(f.name)}::VARCHAR", f"{ident(cond.field)}::VARCHAR", cond.allowed)
-    return check(f"coalesce({cases}, true)")
+    return check(f"{ident(f.name)} IS NULL OR coalesce({cases}, true)")
 
 
 def _typed_url_rejected(t: Table, f: Field) -> str:

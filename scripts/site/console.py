@@ -29,6 +29,7 @@ import duckdb
 from scripts.build import (
     create_views,
     creation_order,
+    describe_database,
     enum_types,
     insert_order,
     leading_comment,
@@ -36,6 +37,7 @@ from scripts.build import (
     schema_sql,
     typed_rows_sql,
 )
+from scripts.identity import load_release
 from scripts.package import ROOT, Package, ident, literal
 from scripts.query import LOCKDOWN
 from scripts.site.context import Site
@@ -77,7 +79,10 @@ class Recorder:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con, self.statements = con, []
 
-    def execute(self, sql: str):
+    def execute(self, sql: str, parameters: list | None = None):
+        """Run sql; a statement with parameters only reads the catalog, and is not recorded."""
+        if parameters is not None:
+            return self.con.execute(sql, parameters)
         result = self.con.execute(sql)
         self.statements.append(sql)
         return result
@@ -121,7 +126,7 @@ def setup(package: Package) -> dict:
                 recorder.execute(statement)
             steps.append({"label": table.name, "sql": recorder.statements})
             recorder.statements = []
-        create_views(recorder, package.root)
+        describe_database(recorder, package, load_release(package), create_views(recorder, package.root))
         steps.append({"label": "views", "sql": recorder.statements})
     for step in steps:
         step["sql"] = [adapt(s) for s in step["sql"]]
