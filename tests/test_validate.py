@@ -336,8 +336,8 @@ def test_html_in_a_summary_is_accepted(package, capsys):
 def test_loaded_term_outside_a_claim_is_rejected(package, capsys):
     package.set("meetings", 0, summary="Talks on the liberated areas.")
     assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'Talks on the liberated areas.' uses a loaded term "
-                                     "(x-loadedTerms in datapackage.json); such terms belong only in a claim's summary, "
-                                     "attributed")
+                                     "(x-loadedTerms in datapackage.json); such terms belong only in a claim's "
+                                     "summary, attributed")
 
 
 def test_loaded_term_inside_a_claim_summary_is_accepted(package, capsys):
