@@ -30,8 +30,12 @@ docs: $(VENV)/.installed  ## generate the pages and build the site into build/si
 serve: $(VENV)/.installed  ## build the site, then preview it at http://127.0.0.1:8000
 	$(PY) -m scripts.docs build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
 
+# SQL reaches scripts.query through the environment, exactly as typed: `$(value ...)` stops make expanding
+# `$(...)` in it, and no recipe line names it, so no shell sees it (backticks, quotes and `$(...)` are just SQL).
+override SQL := $(value SQL)
+export SQL
 query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELECT ..." or SQL=queries/<name>.sql
-	$(PY) -m scripts.query "$(SQL)"
+	$(PY) -m scripts.query
 
 audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
 	$(PY) -m scripts.audit
