@@ -42,13 +42,13 @@ def test_a_trailing_blank_line_changes_nothing(package):
 def test_a_5_mb_cell_is_reported_with_its_field_and_size(package):
     package.set("meetings", 0, summary="x" * 5_000_000)
     assert check(package.root) == (1, [
-        "data/meetings.csv:2:summary: cell is 5,000,000 characters; the limit is 100,000", "1 problem found"])
+        "data/meetings.csv:2:summary: cell is 5,000,000 characters; the limit is 1,000,000", "1 problem found"])
 
 
 def test_a_cell_just_over_the_limit_that_duckdb_reads_is_reported_the_same_way(package):
-    package.set("claims", 0, summary="é" * 100_001)
+    package.set("claims", 0, summary="é" * 1_000_001)  # 2 MB: under DuckDB's line limit
     assert check(package.root) == (1, [
-        "data/claims.csv:2:summary: cell is 100,001 characters; the limit is 100,000", "1 problem found"])
+        "data/claims.csv:2:summary: cell is 1,000,001 characters; the limit is 1,000,000", "1 problem found"])
 
 
 def test_an_unnamed_extra_column_is_named_by_its_position(package):
