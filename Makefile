@@ -24,11 +24,11 @@ build: $(VENV)/.installed  ## validate, then build database, Parquet, release zi
 check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
 	$(PY) -m scripts.validate
 
-docs: $(VENV)/.installed  ## generate the pages and build the site into build/site (no check)
-	$(PY) -m scripts.docs build
+docs: $(VENV)/.installed  ## validate, then rebuild only the site into build/site (published like `make build`)
+	$(PY) -m scripts.pipeline --stages docs
 
 serve: $(VENV)/.installed  ## build the site, then preview it at http://127.0.0.1:8000
-	$(PY) -m scripts.docs build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
+	$(PY) -m scripts.pipeline --stages docs && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
 
 # SQL reaches scripts.query through the environment, exactly as typed: `$(value ...)` stops make expanding
 # `$(...)` in it, and no recipe line names it, so no shell sees it (backticks, quotes and `$(...)` are just SQL).

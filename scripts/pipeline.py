@@ -131,28 +131,20 @@ def remove_stale(out: Path) -> None:
 
 
 def carry_over(live: Path, result: Path) -> None:
-    """Entries of the live release that this build's stages did not write (a `--stages docs` build keeps the
-    database), hard-linked: releases are never modified, so sharing inodes is safe and costs nothing."""
-    for entry in live.iterdir():
-        target = result / entry.name
-        if os.path.lexists(target):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.copytree(entry, target, symlinks=True, copy_function=os.link)
-        else:
-            os.link(entry, target, follow_symlinks=False)
+    """A build of some stages only (`make docs`) starts from a copy of the live release, so the stages see the
+    earlier outputs (the site's downloads) and the release keeps them. Copied, not hard-linked: a stage that
+    rewrote a file in place would otherwise change the live release."""
+    shutil.copytree(live, result, symlinks=True, dirs_exist_ok=True)
 
 
 def publish(result: Path, out: Path) -> list[str]:
-    """Make the folder `result` the live release: rename it into build/releases/, then swap build/current."""
+    """Make the folder `result` the live release: rename it into build/releases/, then swap build/current; the
+    previous release is then removed, whatever it held that `result` does not."""
     names = sorted(p.name for p in result.iterdir())
     if {RELEASES, CURRENT, LOCK} & set(names) or any(n.startswith(STAGING) for n in names):
         raise Stop(f"a stage wrote an entry whose name build/ reserves: {', '.join(names)}")
     releases = out / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
-    live = live_release(out)
-    if live is not None:
-        carry_over(live, result)
     number = 1 + max((int(p.name) for p in releases.iterdir() if p.name.isdigit()), default=0)
     release = releases / str(number)
     result.rename(release)
@@ -204,6 +196,9 @@ def build(root: Path, out: Path, stages: list[str], lock: int) -> list[str]:
         tmp.mkdir()
         result.mkdir()
         snapshot(root, snap)
+        live = live_release(out)
+        if live is not None and not set(STAGES) <= set(stages):
+            carry_over(live, result)
         checkpoint("snapshot")
         try:
             run_stage("validate", snap, snap, tmp, lock)
