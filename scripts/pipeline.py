@@ -181,8 +181,10 @@ def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float
     started = time.perf_counter()
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap)}
     env.pop(KILL_AT, None)
+    # Its own process group: Ctrl-C reaches only this process, whose subprocess.run then kills the stage, so the
+    # user sees one line and no stage traceback.
     subprocess.run([sys.executable, "-m", f"scripts.{module}", str(arg)], cwd=snap, env=env, check=True,
-                   pass_fds=(lock,))
+                   pass_fds=(lock,), process_group=0)
     return time.perf_counter() - started
 
 

@@ -174,3 +174,34 @@ def test_a_fifo_in_the_data_stops_the_build_in_one_line(setup, capsys):
     assert capsys.readouterr().err == ("build stopped: data/meetings.csv: is not a regular file; package files "
                                        "must be regular files inside the package\n")
     assert snapshot(out) == before
+
+
+def test_ctrl_c_during_a_stage_is_one_line_exit_130_and_changes_nothing(setup):
+    root, out, before = setup
+    process = build_process(root, out, ["build", "release", "docs"])
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".staging-*/out/docs")):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # what the terminal sends to make's process group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err == f"build interrupted; {out} was not changed\n"
+    assert snapshot(out) == before and staging_left(out) == []
+
+
+def test_an_old_release_that_cannot_be_removed_does_not_undo_the_publish(setup, capsys, monkeypatch):
+    root, out, before = setup  # on main, a read-only build/site/tables stopped the build with the site half-deleted
+    old = os.readlink(out / "current").split("/")[1]
+    remove = shutil.rmtree
+
+    def read_only_release(path, *args, **kwargs):
+        if Path(path).parent.name == "releases":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        remove(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.shutil, "rmtree", read_only_release)
+    assert pipeline.run(root, out, FAST) == 0
+    assert capsys.readouterr().err == (f"note: could not remove the old release {out}/releases/{old} "
+                                       "(Permission denied)\n")
+    assert snapshot(out) != before and (out / "releases" / old).is_dir()
