@@ -60,7 +60,7 @@ class Result:
 def locked_connection(database: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection that cannot reach files, the network, a spill directory or its own settings."""
     if not database.is_file():
-        raise QueryError(f"{database} not found; run `make build` first")
+        raise QueryError(f"{printable(str(database))} not found; run `make build` first")
     con = duckdb.connect(str(database), read_only=True, config=CONFIG)
     for statement in LOCKDOWN:
         con.execute(statement)
@@ -187,7 +187,7 @@ def setting(name: str, default: float, kind: type) -> float:
         value = kind(raw) if raw else default
     except ValueError:
         value = 0
-    if not value > 0:
+    if not 0 < value < 10**9:  # also refuses nan and inf, which no timer accepts
         raise QueryError(f"{name} must be a positive {'whole ' if kind is int else ''}number, not {printable(raw)!r}")
     return value
 
@@ -218,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("query interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `make query ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -93,6 +93,8 @@ def test_a_timeout_that_is_not_a_number_is_one_line(capsys, monkeypatch, fixture
         1, "", "QUERY_TIMEOUT must be a positive number, not 'soon'\n")
     assert run_main(capsys, monkeypatch, fixture_database, "SELECT 1", QUERY_ROWS="-3") == (
         1, "", "QUERY_ROWS must be a positive whole number, not '-3'\n")
+    assert run_main(capsys, monkeypatch, fixture_database, "SELECT 1", QUERY_TIMEOUT="inf", QUERY_ROWS="1") == (
+        1, "", "QUERY_TIMEOUT must be a positive number, not 'inf'\n")
 
 
 def test_rows_past_the_cap_are_counted_and_reported_cut(capsys, monkeypatch, fixture_database):
@@ -172,3 +174,9 @@ def test_cookbook_queries_get_columns_and_capped_rows(fixture_database):
         again = query.run_locked(con, "SELECT 1 AS one")
     assert (result.columns, result.rows, result.cut) == (["party_id"], [("armenia",), ("azerbaijan",)], 1)
     assert again.rows == [(1,)]
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_an_error(fixture_database):
+    done = subprocess.run(f"{sys.executable} -m scripts.query 'SELECT * FROM range(100000)' --db {fixture_database} "
+                          "| head -1", shell=True, cwd=ROOT, capture_output=True, text=True)
+    assert (done.stdout, done.stderr) == ("range\n", "")
