@@ -204,7 +204,8 @@ def unreadable(table: Table, error: duckdb.Error) -> list[Problem]:
 def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main") -> list[Problem]:
     """Load the CSV into con: its cells in table `<schema>.<name>__csv`, and view `<schema>.<name>` that adds
     LINE. Returns the problems that stopped it loading (nothing is created then). Only the header is read
-    here: DuckDB's strict reader refuses bad UTF-8, stray carriage returns and ragged rows."""
+    here: DuckDB's strict reader refuses bad UTF-8, stray carriage returns and ragged rows. A file with blank
+    lines, which DuckDB skips, is read once more with the csv module to number its rows."""
     problems = header_faults(table)
     if problems:
         return problems
@@ -214,10 +215,11 @@ def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main"
     except duckdb.Error as e:
         return unreadable(table, e)
     view = f"{ident(schema)}.{ident(table.name)}"
-    if has_blank_lines(table):
+    starts = record_lines(table) if has_blank_lines(table) else None
+    if starts is not None and len(starts) == con.execute(f"SELECT count(*) FROM {cells}").fetchone()[0]:
         lines = f"{ident(schema)}.{ident(table.name + '__lines')}"
         con.execute(f"CREATE TABLE {lines} AS SELECT unnest($1) AS line, generate_subscripts($1, 1) - 1 AS row",
-                    [record_lines(table)])
+                    [starts])
         con.execute(f"CREATE VIEW {view} AS SELECT c.*, l.line AS {ident(LINE)} FROM {cells} c "
                     f"JOIN {lines} l ON l.row = c.rowid ORDER BY c.rowid")
         return []
