@@ -25,11 +25,14 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from scripts.package import ROOT
+from scripts.terminal import printable
 
 STAGES = ["build", "release", "docs"]
 INPUTS = ("datapackage.json", "schemas", "data", "queries", "docs", "mkdocs.yml", "CITATION.cff", "CHANGELOG.md",
@@ -176,15 +179,38 @@ def locked(out: Path) -> Iterator[int]:
         os.close(fd)
 
 
+def relay(source: IO[str], name: str) -> None:
+    """Copy a stage's output to ours line by line, control characters escaped: the validator quotes cells."""
+    for line in source:
+        stream = getattr(sys, name)
+        stream.write(printable(line.rstrip("\n")) + "\n")
+        stream.flush()
+
+
 def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float:
     """Run `python -m scripts.<module> arg` on the snapshot; raise CalledProcessError if it fails."""
     started = time.perf_counter()
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap)}
     env.pop(KILL_AT, None)
-    # Its own process group: Ctrl-C reaches only this process, whose subprocess.run then kills the stage, so the
-    # user sees one line and no stage traceback.
-    subprocess.run([sys.executable, "-m", f"scripts.{module}", str(arg)], cwd=snap, env=env, check=True,
-                   pass_fds=(lock,), process_group=0)
+    # Its own process group: Ctrl-C reaches only this process, which kills the stage, so the user sees one line
+    # and no stage traceback.
+    command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
+    with subprocess.Popen(command, cwd=snap, env=env, pass_fds=(lock,), process_group=0, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, errors="replace") as process:
+        relays = [threading.Thread(target=relay, args=(process.stdout, "stdout")),
+                  threading.Thread(target=relay, args=(process.stderr, "stderr"))]
+        for thread in relays:
+            thread.start()
+        try:
+            process.wait()
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            for thread in relays:
+                thread.join()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
     return time.perf_counter() - started
 
 

@@ -85,13 +85,37 @@ def test_a_build_killed_mid_stage_leaves_previous_outputs_and_no_temporary_files
     while not list(out.glob(".staging-*/out/docs/tables")):  # the docs stage is inside its temporary database
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGKILL)
+    stages = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    for group in [process.pid] + [int(pid) for pid in stages]:  # the stage runs in a process group of its own
+        os.killpg(group, signal.SIGKILL)
     process.communicate(timeout=60)
+    wait_for_lock(out)  # the stage's exit, which SIGKILL only starts
     assert snapshot(out) == before
     assert list(system_tmp.iterdir()) == []
     assert staging_left(out) != []
     assert pipeline.run(root, out, FAST) == 0
     assert staging_left(out) == []
+
+
+def wait_for_lock(out: Path) -> None:
+    with (out / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # blocks until no process holds it
+
+
+def test_a_stage_orphaned_by_a_killed_build_holds_the_lock_until_it_ends(setup, capsys):
+    root, out, before = setup
+    process = build_process(root, out, ["build", "release", "docs"])
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".staging-*/out/docs")):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    process.kill()
+    process.communicate(timeout=60)
+    assert pipeline.run(root, out, FAST) == 1
+    assert capsys.readouterr().err.startswith("build stopped: another build is running")
+    wait_for_lock(out)
+    assert snapshot(out) == before
+    assert pipeline.run(root, out, FAST) == 0 and staging_left(out) == []
 
 
 def test_data_edited_after_validation_is_not_published(setup, monkeypatch):
@@ -205,3 +229,14 @@ def test_an_old_release_that_cannot_be_removed_does_not_undo_the_publish(setup, 
     assert capsys.readouterr().err == (f"note: could not remove the old release {out}/releases/{old} "
                                        "(Permission denied)\n")
     assert snapshot(out) != before and (out / "releases" / old).is_dir()
+
+
+def test_control_characters_in_validation_messages_are_shown_escaped(setup, capsys):
+    root, out, before = setup
+    csv = root / "data" / "meetings.csv"
+    csv.write_text(csv.read_text().replace(",held,", ",\x1b[2J\u202eheld,"))
+    assert pipeline.run(root, out, FAST) == 1
+    captured = capsys.readouterr()
+    assert "data/meetings.csv:2:status: '\\x1b[2J\\u202eheld' is not one of: held, cancelled, proposed, postponed" \
+        in captured.out.splitlines()
+    assert "\x1b" not in captured.out + captured.err and snapshot(out) == before
