@@ -11,6 +11,8 @@ Why each step:
   the lock until its orphaned stage ends; the next build then removes what the killed one left.
 - Stages get `TMPDIR` inside the staging folder and run there, so their temporary files (DuckDB's spill
   included: its in-memory default is `.tmp` in the working directory) go away with it.
+- Each stage runs in a process group of its own (Ctrl-C stops the build, which kills the stage: one line, exit
+  130), and its output is relayed with control characters escaped, since the validator quotes cells.
 """
 
 from __future__ import annotations
