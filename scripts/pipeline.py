@@ -192,13 +192,13 @@ def relay(source: IO[str], name: str) -> None:
 def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float:
     """Run `python -m scripts.<module> arg` on the snapshot; raise CalledProcessError if it fails."""
     started = time.perf_counter()
-    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap)}
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap), "PYTHONIOENCODING": "utf-8"}
     env.pop(KILL_AT, None)
     # Its own process group: Ctrl-C reaches only this process, which kills the stage, so the user sees one line
     # and no stage traceback.
     command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
     with subprocess.Popen(command, cwd=snap, env=env, pass_fds=(lock,), process_group=0, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, errors="replace") as process:
+                          stderr=subprocess.PIPE, encoding="utf-8", errors="replace") as process:
         relays = [threading.Thread(target=relay, args=(process.stdout, "stdout")),
                   threading.Thread(target=relay, args=(process.stderr, "stderr"))]
         for thread in relays:
