@@ -169,6 +169,8 @@ def publish(result: Path, out: Path) -> list[str]:
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[int]:
     """An exclusive flock on build/.lock, or Stop at once if another build holds it."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise Stop(f"{out} is not a folder; {out} was not changed")
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -156,12 +156,28 @@ def test_a_read_only_build_folder_gives_one_line_and_exit_1(setup, capsys, monke
     assert snapshot(out) == before
 
 
-def test_a_build_folder_that_cannot_hold_the_lock_gives_one_line_and_exit_1(setup, capsys):
+def test_a_file_where_build_should_be_gives_one_line_and_exit_1(setup, capsys):
     root, out, _ = setup
     blocked = out / "blocked"
     blocked.write_text("a file where build/ should be")
     assert pipeline.run(root, blocked, FAST) == 1
-    assert capsys.readouterr().err == f"build stopped: {blocked}: File exists; {blocked} was not changed\n"
+    assert capsys.readouterr().err == f"build stopped: {blocked} is not a folder; {blocked} was not changed\n"
+    assert blocked.read_text() == "a file where build/ should be"
+
+
+def test_a_lock_file_on_a_read_only_file_system_gives_one_line_and_exit_1(setup, capsys, monkeypatch):
+    root, out, before = setup
+    opened = os.open
+
+    def read_only(path, flags, *args):
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return opened(path, flags, *args)
+
+    monkeypatch.setattr(pipeline.os, "open", read_only)
+    assert pipeline.run(root, out, FAST) == 1
+    assert capsys.readouterr().err == f"build stopped: {out}/.lock: Read-only file system; {out} was not changed\n"
+    assert snapshot(out) == before
 
 
 def test_stale_staging_of_a_killed_build_is_removed_by_the_next_build(setup):
