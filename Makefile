@@ -28,14 +28,18 @@ build: $(VENV)/.installed node_modules/.installed  ## validate, then build datab
 check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
 	$(PY) -m scripts.validate
 
-docs: $(VENV)/.installed node_modules/.installed  ## generate the pages and build the site into build/site (no check)
-	$(PY) -m scripts.site.build build
+docs: $(VENV)/.installed node_modules/.installed  ## validate, then rebuild only the site into build/site (published like `make build`)
+	$(PY) -m scripts.pipeline --stages site.build
 
 serve: $(VENV)/.installed node_modules/.installed  ## build the site, then preview it at http://127.0.0.1:8000
-	$(PY) -m scripts.site.build build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
+	$(PY) -m scripts.pipeline --stages site.build && $(VENV)/bin/mkdocs serve -f build/mkdocs.yml
 
+# SQL reaches scripts.query through the environment, exactly as typed: `$(value ...)` stops make expanding
+# `$(...)` in it, and no recipe line names it, so no shell sees it (backticks, quotes and `$(...)` are just SQL).
+override SQL := $(value SQL)
+export SQL
 query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELECT ..." or SQL=queries/<name>.sql
-	$(PY) -m scripts.query "$(SQL)"
+	$(PY) -m scripts.query
 
 audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
 	$(PY) -m scripts.audit

@@ -3,12 +3,16 @@
 Each chart is a pure function from query rows to SVG bytes. The bytes are reproducible (fixed hash salt,
 no creation date), so rebuilding the site from the same data changes no chart file. Records whose date is
 known only to the year are left out of the monthly charts; the page says how many.
+
+Labels come from the data (party names), so they are drawn as plain text: no mathtext (`$x^2$` stays as typed,
+and `$\\undefined$` cannot crash the build), no LaTeX, and no control characters, which XML forbids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import matplotlib
 import matplotlib.dates
@@ -21,6 +25,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FIRST_MONTH = dt.date(2020, 11, 1)
 STYLE = {
+    "text.parse_math": False,
+    "text.usetex": False,
     "svg.hashsalt": "am-az-normalization",
     "svg.fonttype": "none",
     "font.family": "sans-serif",
@@ -31,6 +37,16 @@ STYLE = {
     "axes.grid.axis": "y",
     "grid.color": "#dddddd",
 }
+
+
+# C0 and C1 controls (XML 1.0 allows none but tab and line ends, which become spaces here), bidi overrides and
+# the two non-characters XML forbids.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def plain(label: object) -> str:
+    """A label from the data as one line of plain text: control characters dropped, whitespace collapsed."""
+    return " ".join(CONTROL.sub("", str(label)).split())
 
 
 def months(last: dt.date) -> list[dt.date]:
@@ -84,7 +100,7 @@ def stacked_months(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt
             for month, s, value in rows:
                 if s == name:
                     heights[month_index(axis, month)] += value
-            ax.bar(range(len(axis)), heights, bottom=bottom, color=colour, label=name, width=0.8)
+            ax.bar(range(len(axis)), heights, bottom=bottom, color=colour, label=plain(name), width=0.8)
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         if not rows:
             empty_note(ax, len(axis))

@@ -7,9 +7,13 @@ coerces silently rounds "12.5" into an integer or drops a row it cannot parse. F
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import mmap
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +26,9 @@ if TYPE_CHECKING:  # polars is only named here: `make check` never builds a fram
     import polars as pl
 
 LINE = "__line__"
+# Characters. Far above every maxLength of the schemas (2,000 at most), whose rules report long cells with their
+# own limit; this ceiling is for what no rule should read: a paste gone wrong, a binary file saved as CSV.
+CELL_LIMIT = 1_000_000
 
 
 def file_problems(table: Table, data: bytes) -> list[Problem]:
@@ -48,7 +55,9 @@ def header_problems(table: Table, first_line: str) -> list[Problem]:
     header = next(csv.reader([first_line]))
     expected = table.field_names
     problems = [Problem(table.path, 1, name, "column missing from header") for name in expected if name not in header]
-    problems += [Problem(table.path, 1, name, "column not in schema") for name in header if name not in expected]
+    problems += [Problem(table.path, 1, name, "column not in schema") if name.strip() else
+                 Problem(table.path, 1, message=f"column {i} (unnamed) not in schema")
+                 for i, name in enumerate(header, 1) if name not in expected]
     problems += [Problem(table.path, 1, name, "column appears more than once")
                  for name in sorted({n for n in header if header.count(n) > 1})]
     if not problems and header != expected:
@@ -57,29 +66,54 @@ def header_problems(table: Table, first_line: str) -> list[Problem]:
     return problems
 
 
+@contextlib.contextmanager
+def field_limit(limit: int):
+    """The csv module's per-cell limit, raised for one read: the text is in memory already, so no cell can be
+    larger than it, and the default limit (131,072) would report a big cell as an unbalanced quote."""
+    previous = csv.field_size_limit(max(limit, csv.field_size_limit()))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def record_problems(table: Table, text: str) -> list[Problem]:
-    """Locate ragged rows and broken quoting with the csv module; only run once the fast reader failed."""
-    width = len(table.field_names)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    problems, start = [], 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return problems
-        except csv.Error as e:
-            message = f"malformed CSV ({e}); check for an unbalanced quote"
-            return problems + [Problem(table.path, start, message=message)]
-        if row and len(row) != width:
-            problems.append(Problem(table.path, start, message=f"row has {len(row)} fields; the header has {width}"))
-        start = reader.line_num + 1
+    """Locate ragged rows, broken quoting and oversized cells with the csv module; only run once the fast
+    reader failed."""
+    names = table.field_names
+    with field_limit(len(text) + 1):
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        problems, start = [], 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return problems
+            except csv.Error as e:
+                message = f"malformed CSV ({e}); check for an unbalanced quote"
+                return problems + [Problem(table.path, start, message=message)]
+            if row and len(row) != len(names):
+                problems.append(Problem(table.path, start, message=f"row has {len(row)} fields; the header has "
+                                                                    f"{len(names)}"))
+            elif start > 1:
+                problems += [Problem(table.path, start, name, f"cell is {len(cell):,} characters; the limit is "
+                                                              f"{CELL_LIMIT:,}")
+                             for name, cell in zip(names, row, strict=False) if len(cell) > CELL_LIMIT]
+            start = reader.line_num + 1
 
 
 def csv_source(table: Table) -> str:
-    """read_csv in the package's dialect, strict: every column text, empty cell null, ragged rows an error."""
+    """read_csv in the package's dialect, strict: every column text, empty cell null, ragged rows and cells of
+    more than CELL_LIMIT characters an error (`record_problems` then says where)."""
     columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in table.field_names) + "}"
-    return (f"read_csv({literal(table.file)}, header = true, columns = {columns}, auto_detect = false, "
-            f"delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, nullstr = '')")
+    def longest(size: str) -> str:  # greatest() skips nulls; strlen (bytes) is O(1), so it screens for length()
+        return f"greatest({', '.join(f'{size}({ident(n)})' for n in table.field_names)}) > {CELL_LIMIT}"
+
+    return (f"(SELECT * FROM read_csv({literal(table.file)}, header = true, columns = {columns}, "
+            f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+            f"null_padding = false, nullstr = '') WHERE CASE WHEN {longest('strlen')} THEN CASE WHEN "
+            f"{longest('length')} THEN error('a cell is larger than {CELL_LIMIT} characters') ELSE true END "
+            f"ELSE true END)")
 
 
 def line_number(table: Table, multi_line: bool) -> str:
@@ -92,6 +126,32 @@ def line_number(table: Table, multi_line: bool) -> str:
             f"AND 1 PRECEDING), 0)")
 
 
+def has_blank_lines(table: Table) -> bool:
+    """Whether an empty line comes before the last record (DuckDB skips empty lines, so `rowid` then no longer
+    gives the editor line). Searched in a memory map: no copy of the file, at memchr speed."""
+    with table.file.open("rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            end = len(data)
+            while end and data[end - 1] == ord("\n"):
+                end -= 1
+            return data.find(b"\n\n", 0, end) != -1
+
+
+def record_lines(table: Table) -> list[int]:
+    """The editor line each record starts on, blank lines counted, as the csv module reads the file."""
+    with table.file.open(encoding="utf-8", newline="") as f, field_limit(CELL_LIMIT + 1):
+        reader = csv.reader(f, strict=True)
+        next(reader)
+        lines, start = [], reader.line_num + 1
+        for row in reader:
+            if row:
+                lines.append(start)
+            start = reader.line_num + 1
+    return lines
+
+
 def first_line_of(table: Table) -> bytes:
     with table.file.open("rb") as f:
         return f.readline()
@@ -102,7 +162,29 @@ def has_multi_line_cells(con: duckdb.DuckDBPyConnection, table: Table, cells: st
     return con.execute(f"SELECT coalesce(bool_or({breaks}), false) FROM {cells}").fetchone()[0]
 
 
+def file_kind_problems(table: Table) -> list[Problem]:
+    """A data file must be a regular file inside the package: a symlink to /dev/zero would be read forever,
+    one to /etc/passwd would have its first line printed as a bad header."""
+    try:
+        mode = table.file.lstat().st_mode
+    except FileNotFoundError:
+        return [Problem(table.path, message="file not found")]
+    rule = "data files must be regular files inside the package"
+    if stat.S_ISLNK(mode):
+        return [Problem(table.path, message=f"is a symbolic link; {rule}")]
+    if stat.S_ISDIR(mode):
+        return [Problem(table.path, message="is a directory, not a CSV file")]
+    if not stat.S_ISREG(mode):
+        return [Problem(table.path, message=f"is not a regular file; {rule}")]
+    if table.file.resolve() != table.root.resolve() / table.path:
+        return [Problem(table.path, message=f"is reached through a symbolic link; {rule}")]
+    return []
+
+
 def header_faults(table: Table) -> list[Problem]:
+    problems = file_kind_problems(table)
+    if problems:
+        return problems
     try:
         return file_problems(table, first_line_of(table))
     except FileNotFoundError:
@@ -122,7 +204,8 @@ def unreadable(table: Table, error: duckdb.Error) -> list[Problem]:
 def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main") -> list[Problem]:
     """Load the CSV into con: its cells in table `<schema>.<name>__csv`, and view `<schema>.<name>` that adds
     LINE. Returns the problems that stopped it loading (nothing is created then). Only the header is read
-    here: DuckDB's strict reader refuses bad UTF-8, stray carriage returns and ragged rows."""
+    here: DuckDB's strict reader refuses bad UTF-8, stray carriage returns and ragged rows. A file with blank
+    lines, which DuckDB skips, is read once more with the csv module to number its rows."""
     problems = header_faults(table)
     if problems:
         return problems
@@ -131,15 +214,24 @@ def load_into(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main"
         con.execute(f"CREATE TABLE {cells} AS SELECT * FROM {csv_source(table)}")
     except duckdb.Error as e:
         return unreadable(table, e)
+    view = f"{ident(schema)}.{ident(table.name)}"
+    starts = record_lines(table) if has_blank_lines(table) else None
+    if starts is not None and len(starts) == con.execute(f"SELECT count(*) FROM {cells}").fetchone()[0]:
+        lines = f"{ident(schema)}.{ident(table.name + '__lines')}"
+        con.execute(f"CREATE TABLE {lines} AS SELECT unnest($1) AS line, generate_subscripts($1, 1) - 1 AS row",
+                    [starts])
+        con.execute(f"CREATE VIEW {view} AS SELECT c.*, l.line AS {ident(LINE)} FROM {cells} c "
+                    f"JOIN {lines} l ON l.row = c.rowid ORDER BY c.rowid")
+        return []
     line = line_number(table, has_multi_line_cells(con, table, cells))
-    con.execute(f"CREATE VIEW {ident(schema)}.{ident(table.name)} AS SELECT *, {line} AS {ident(LINE)} "
-                f"FROM {cells}")
+    con.execute(f"CREATE VIEW {view} AS SELECT *, {line} AS {ident(LINE)} FROM {cells}")
     return []
 
 
 def unload(con: duckdb.DuckDBPyConnection, table: Table, schema: str = "main") -> None:
     con.execute(f"DROP VIEW IF EXISTS {ident(schema)}.{ident(table.name)}")
     con.execute(f"DROP TABLE IF EXISTS {ident(schema)}.{ident(table.name + '__csv')}")
+    con.execute(f"DROP TABLE IF EXISTS {ident(schema)}.{ident(table.name + '__lines')}")
 
 
 def first_line(message: str) -> str:

@@ -1,62 +1,275 @@
-"""`make build`: validate, then run every output stage into a staging directory, then publish it into build/.
+"""`make build`: validate one snapshot of the inputs, build every output from it, and publish with one rename.
 
-Each stage is its own module with the entry point `python -m scripts.<stage> OUT`. Outputs reach `build/` only
-after every stage has succeeded, so a failed check or build leaves the last good outputs exactly as they were.
+Why each step:
+- The inputs (and `scripts/`) are copied into `build/.staging-*/input` first; validation and every stage run on
+  that copy (`python -m scripts.<stage> OUT` with the copy as working directory, so each stage's ROOT is the
+  copy). Data edited during a build is therefore never published unchecked.
+- Stages write into `.staging-*/out`. That folder becomes `build/releases/<n>`, and `build/current` (a symlink)
+  is pointed at it with one `os.replace`: readers see the old release or the new one, never a mix, whatever
+  kills the build. `build/<name>` (the database, `parquet/`, `site/`, ...) are symlinks to `current/<name>`.
+- `build/.lock` (flock) keeps two builds apart. Stage processes inherit it, so a build killed mid-stage holds
+  the lock until its orphaned stage ends; the next build then removes what the killed one left.
+- Stages get `TMPDIR` inside the staging folder and run there, so their temporary files (DuckDB's spill
+  included: its in-memory default is `.tmp` in the working directory) go away with it.
+- Each stage runs in a process group of its own (Ctrl-C stops the build, which kills the stage: one line, exit
+  130), and its output is relayed with control characters escaped, since the validator quotes cells.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import os
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from scripts.package import ROOT
-from scripts.validate import main as check
+from scripts.terminal import printable
 
 STAGES = ["build", "release", "site.build"]
+INPUTS = ("datapackage.json", "schemas", "data", "queries", "docs", "mkdocs.yml", "CITATION.cff", "CHANGELOG.md",
+          "README.md", "LICENSE", "release.toml", "templates")
+CODE = ("scripts", "pyproject.toml")  # always from this repository: the code that validates is the code that builds
+TOOLS = ("node_modules",)  # installed dependencies: linked into the snapshot, not copied
+LOCK, RELEASES, CURRENT, STAGING = ".lock", "releases", "current", ".staging-"
+KILL_AT = "PIPELINE_KILL_AT"  # tests: the checkpoint at which the build SIGKILLs itself
 
 
-def run_stage(stage: str, out: Path) -> float:
-    """Run one stage into out; raise CalledProcessError if it fails."""
+class Stop(Exception):
+    """Why the build stopped, in one line."""
+
+
+def checkpoint(point: str) -> None:
+    """Named moments of a build; a test sets PIPELINE_KILL_AT to one of them to kill the build right there."""
+    if os.environ.get(KILL_AT) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --- the snapshot of the inputs ---------------------------------------------------------------------------------
+
+def copy_entry(source: Path, target: Path, shown: str) -> None:
+    """Copy a file or tree without reading through symlinks (a link stays a link, so the loader sees and refuses a
+    data file linked to /dev/zero); a FIFO or device file stops the build, since reading it could block."""
+    mode = source.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        target.symlink_to(os.readlink(source))
+    elif stat.S_ISDIR(mode):
+        target.mkdir()
+        for entry in sorted(source.iterdir()):
+            copy_entry(entry, target / entry.name, f"{shown}/{entry.name}")
+    elif stat.S_ISREG(mode):
+        shutil.copy2(source, target)
+    else:
+        raise Stop(f"{shown}: is not a regular file; package files must be regular files inside the package")
+
+
+def snapshot(root: Path, into: Path) -> None:
+    """The package's inputs from root (or this repository where root has none, as for a bare test package) and
+    this repository's code, copied into `into`."""
+    into.mkdir()
+    for name in INPUTS + CODE:
+        for base in ((root, ROOT) if name in INPUTS else (ROOT,)):
+            if os.path.lexists(base / name):
+                copy_entry(base / name, into / name, name)
+                break
+    for name in TOOLS:
+        if (ROOT / name).is_dir():
+            (into / name).symlink_to(ROOT / name)
+
+
+# --- releases -----------------------------------------------------------------------------------------------------
+
+def live_release(out: Path) -> Path | None:
+    current = out / CURRENT
+    if current.is_symlink() and current.resolve().is_dir():
+        return out / os.readlink(current)
+    return None
+
+
+def replace_with_symlink(link: Path, target: str) -> None:
+    """Point link at target in one step (a temporary symlink renamed over it)."""
+    tmp = link.with_name(f"{STAGING}link-{link.name}")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    tmp.symlink_to(target)
+    os.replace(tmp, link)
+
+
+def link_names(out: Path) -> None:
+    """`build/<name>` -> `current/<name>` for every entry of the live release (a real file or folder left by an
+    older build is replaced; that one-time move is the only step that is not atomic), and dangling ones removed."""
+    live = live_release(out)
+    names = {p.name for p in live.iterdir()} if live else set()
+    for name in sorted(names):
+        link, target = out / name, f"{CURRENT}/{name}"
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        if link.is_dir() and not link.is_symlink():
+            trash = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+            link.rename(trash / name)
+        replace_with_symlink(link, target)
+    for entry in out.iterdir():
+        if entry.is_symlink() and os.readlink(entry).startswith(f"{CURRENT}/") and entry.name not in names:
+            entry.unlink()
+
+
+def remove_stale(out: Path) -> None:
+    """Staging folders of builds that were killed, and releases that are no longer live."""
+    for entry in out.glob(f"{STAGING}*"):
+        if entry.is_symlink() or not entry.is_dir():
+            entry.unlink()
+        else:
+            shutil.rmtree(entry)
+    live = live_release(out)
+    for release in (out / RELEASES).glob("*") if (out / RELEASES).is_dir() else []:
+        if live is None or release.name != live.name:
+            try:
+                shutil.rmtree(release)
+            except OSError as e:
+                print(f"note: could not remove the old release {release} ({e.strerror})", file=sys.stderr)
+
+
+def carry_over(live: Path, result: Path) -> None:
+    """A build of some stages only (`make docs`) starts from a copy of the live release, so the stages see the
+    earlier outputs (the site's downloads) and the release keeps them. Copied, not hard-linked: a stage that
+    rewrote a file in place would otherwise change the live release."""
+    shutil.copytree(live, result, symlinks=True, dirs_exist_ok=True)
+
+
+def publish(result: Path, out: Path) -> list[str]:
+    """Make the folder `result` the live release: rename it into build/releases/, then swap build/current; the
+    previous release is then removed, whatever it held that `result` does not."""
+    names = sorted(p.name for p in result.iterdir())
+    if {RELEASES, CURRENT, LOCK} & set(names) or any(n.startswith(STAGING) for n in names):
+        raise Stop(f"a stage wrote an entry whose name build/ reserves: {', '.join(names)}")
+    releases = out / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    number = 1 + max((int(p.name) for p in releases.iterdir() if p.name.isdigit()), default=0)
+    release = releases / str(number)
+    result.rename(release)
+    checkpoint("released")
+    replace_with_symlink(out / CURRENT, f"{RELEASES}/{number}")
+    checkpoint("swapped")
+    try:  # the new release is live: what fails from here on is tidying, which the next build retries
+        link_names(out)
+        remove_stale(out)
+    except OSError as e:
+        print(f"note: published, but could not tidy {out}: {e.filename}: {e.strerror}", file=sys.stderr)
+    return names
+
+
+# --- the build ------------------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[int]:
+    """An exclusive flock on build/.lock, or Stop at once if another build holds it."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise Stop(f"{out} is not a folder; {out} was not changed")
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Stop(f"another build is running ({out / LOCK} is locked); {out} was not changed") from None
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def relay(source: IO[str], name: str) -> None:
+    """Copy a stage's output to ours line by line, control characters escaped: the validator quotes cells."""
+    for line in source:
+        stream = getattr(sys, name)
+        stream.write(printable(line.rstrip("\n")) + "\n")
+        stream.flush()
+
+
+def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float:
+    """Run `python -m scripts.<module> arg` on the snapshot; raise CalledProcessError if it fails."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", f"scripts.{stage}", str(out)], cwd=ROOT, check=True)
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap), "PYTHONIOENCODING": "utf-8"}
+    if (ROOT / ".git").exists():  # the release compares with the previous release's commit in this history
+        env["GIT_DIR"] = str(ROOT / ".git")
+    env.pop(KILL_AT, None)
+    # Its own process group: Ctrl-C reaches only this process, which kills the stage, so the user sees one line
+    # and no stage traceback.
+    command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
+    with subprocess.Popen(command, cwd=snap, env=env, pass_fds=(lock,), process_group=0, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, encoding="utf-8", errors="replace") as process:
+        relays = [threading.Thread(target=relay, args=(process.stdout, "stdout")),
+                  threading.Thread(target=relay, args=(process.stderr, "stderr"))]
+        for thread in relays:
+            thread.start()
+        try:
+            process.wait()
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            for thread in relays:
+                thread.join()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
     return time.perf_counter() - started
 
 
-def publish(staging: Path, out: Path) -> list[str]:
-    """Move each entry of staging into out, replacing the entry of the same name; leave other entries alone."""
-    out.mkdir(parents=True, exist_ok=True)
-    moved = []
-    for entry in sorted(staging.iterdir()):
-        target = out / entry.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
-            target.unlink()
-        entry.rename(target)
-        moved.append(entry.name)
-    return moved
+def build(root: Path, out: Path, stages: list[str], lock: int) -> list[str]:
+    """Snapshot, validate, run the stages and publish; the staging folder is removed whatever happens."""
+    remove_stale(out)
+    link_names(out)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    try:
+        snap, tmp, result = staging / "input", staging / "tmp", staging / "out"
+        tmp.mkdir()
+        result.mkdir()
+        snapshot(root, snap)
+        live = live_release(out)
+        if live is not None and not set(STAGES) <= set(stages):
+            carry_over(live, result)
+        checkpoint("snapshot")
+        try:
+            run_stage("validate", snap, snap, tmp, lock)
+        except subprocess.CalledProcessError:
+            raise Stop(f"the package is not valid; {out} was not changed") from None
+        checkpoint("validated")
+        for stage in stages:
+            try:
+                seconds = run_stage(stage, result, snap, tmp, lock)
+            except subprocess.CalledProcessError:
+                raise Stop(f"stage '{stage}' failed; {out} was not changed") from None
+            print(f"{stage}: done ({seconds:.1f} s)", flush=True)
+            checkpoint(f"stage-{stage}")
+        return publish(result, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def run(root: Path, out: Path, stages: list[str]) -> int:
-    if check([str(root)]) != 0:
-        print("build stopped: the package is not valid; build/ was not changed", file=sys.stderr)
+    """Build and publish; every way of failing is one line on stderr and exit 1 (130 for Ctrl-C)."""
+    try:
+        with locked(out) as lock:
+            moved = build(root.resolve(), out, stages, lock)
+    except Stop as e:
+        print(f"build stopped: {e}", file=sys.stderr)
         return 1
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".staging-", dir=out) as tmp:
-        staging = Path(tmp)
-        for stage in stages:
-            try:
-                seconds = run_stage(stage, staging)
-            except subprocess.CalledProcessError:
-                print(f"build stopped: stage '{stage}' failed; build/ was not changed", file=sys.stderr)
-                return 1
-            print(f"{stage}: done ({seconds:.1f} s)")
-        moved = publish(staging, out)
+    except KeyboardInterrupt:
+        print(f"build interrupted; {out} was not changed", file=sys.stderr)
+        return 130
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"build stopped: {where}{e.strerror or e}; {out} was not changed", file=sys.stderr)
+        return 1
     print(f"published to {out}: {', '.join(moved)}")
     return 0
 

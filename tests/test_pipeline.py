@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from scripts.pipeline import publish, run
@@ -15,7 +16,16 @@ def previous_build(out: Path) -> dict[str, bytes]:
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    """What readers see under build/: every file reached by the published names (symlinks followed); the
+    bookkeeping (.lock, releases/, current) left out."""
+    found = {}
+    for entry in out.iterdir():
+        if entry.name.startswith(".") or entry.name in ("releases", "current"):
+            continue
+        paths = [entry] if entry.is_file() else [Path(d) / f for d, _, fs in os.walk(entry, followlinks=True)
+                                                 for f in fs]
+        found.update({str(p.relative_to(out)): p.read_bytes() for p in paths})
+    return dict(sorted(found.items()))
 
 
 def test_failed_check_leaves_previous_outputs_unchanged(package, tmp_path):
@@ -31,7 +41,7 @@ def test_failed_stage_leaves_previous_outputs_unchanged_and_no_staging_behind(pa
     before = previous_build(out)
     assert run(package.root, out, ["no_such_stage"]) == 1
     assert snapshot(out) == before
-    assert sorted(p.name for p in out.iterdir()) == ["am-az-normalization.duckdb", "parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [".lock", "am-az-normalization.duckdb", "parquet"]
 
 
 def test_publish_replaces_what_the_stages_wrote_and_keeps_the_rest(tmp_path):
