@@ -24,6 +24,7 @@ import yaml
 from scripts.build import DATABASE
 from scripts.identity import load_release
 from scripts.package import ROOT, Package, PackageError, load_package
+from scripts.query import locked_connection
 from scripts.site import blocks, console, pages, tables, timeline
 from scripts.site.context import Site, read_frames
 
@@ -82,7 +83,7 @@ def prepare(root: Path, out: Path) -> Path:
     shutil.rmtree(stage, ignore_errors=True)
     shutil.copytree(DOCS, stage)
     config = site_config(package, stage, out / "site")
-    with duckdb.connect(str(database), read_only=True) as db:
+    with locked_connection(database) as db:
         site = Site(package, read_frames(package), db, copy_downloads(package, out, stage / "downloads"), out)
         (stage / "tables").mkdir(exist_ok=True)
         for family in PAGE_FAMILIES:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.build import DATABASE, leading_comment
-from scripts.query import connect
+from scripts.build import leading_comment
+from scripts.query import QueryError, run_locked
 from scripts.site.console import query_link
 from scripts.site.context import Site, sql_file
 from scripts.site.html import attr, esc, external_link, href, html_table, shown_date, table_page
@@ -49,26 +49,29 @@ def query_parts(text: str) -> tuple[str, str, str]:
 
 
 def cookbook_markdown(site: Site) -> str:
-    """Each query of `queries/`, run on a connection locked down like `make query`'s."""
+    """Each query of `queries/`, run on the site's connection, locked down like `make query`'s, with its cap
+    and timeout."""
     files = sorted((site.package.root / "queries").glob("*.sql"))
     out = ["# SQL cookbook", "",
            "Each query of `queries/` with its result, run when the site was built against "
            "`am-az-normalization.duckdb` (the same tables and views).", ""]
-    with connect(site.out / DATABASE) as con:
-        for path in files:
-            text = path.read_text(encoding="utf-8")
-            title, about, body = query_parts(text)
-            try:
-                cursor = con.execute(text)
-                header, rows = [d[0] for d in cursor.description], cursor.fetchall()
-            except duckdb.Error as e:
-                raise RuntimeError(f"queries/{path.name}: {str(e).splitlines()[0]}") from None
-            shown = [[esc("" if v is None else v) for v in row] for row in rows[:SHOWN_QUERY_ROWS]]
-            more = f" The first {SHOWN_QUERY_ROWS} are shown." if len(rows) > SHOWN_QUERY_ROWS else ""
-            opens = f'<a href="{attr(query_link(text, "cookbook.md"))}">Open in the Query page</a>'
-            out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{esc(path.name)}` · {opens}", "",
-                    "```sql", body.replace("```", "` ` `"), "```", "", f"{len(rows)} rows.{more}", "",
-                    html_table([esc(h) for h in header], shown, "result") if rows else "", ""]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        title, about, body = query_parts(text)
+        try:
+            result = run_locked(site.db, text, limit=SHOWN_QUERY_ROWS)
+        except (duckdb.Error, QueryError) as e:
+            raise RuntimeError(f"queries/{path.name}: {str(e).splitlines()[0]}") from None
+        if result is None:
+            raise RuntimeError(f"queries/{path.name}: returns no rows (a cookbook query ends in a SELECT)")
+        total = len(result.rows) + result.cut
+        count = f"More than {total:,} rows" if result.uncounted else f"{total:,} rows"
+        more = f" The first {SHOWN_QUERY_ROWS} are shown." if result.cut else ""
+        shown = [[esc("" if v is None else v) for v in row] for row in result.rows]
+        opens = f'<a href="{attr(query_link(text, "cookbook.md"))}">Open in the Query page</a>'
+        out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{esc(path.name)}` · {opens}", "",
+                "```sql", body.replace("```", "` ` `"), "```", "", f"{count}.{more}", "",
+                html_table([esc(h) for h in result.columns], shown, "result") if shown else "", ""]
     return "\n".join(out if files else out + ["No queries yet.", ""])
 
 
