@@ -88,6 +88,8 @@ def load_release(package: Package | None = None) -> Release:
     root = package.root if package else ROOT
     if (root / CONFIG).is_file():
         return read(root / CONFIG)
+    if not (ROOT / CONFIG).is_file():  # a build's snapshot of such a copy: the version alone
+        return Release(package.version if package else "", None, None, None)
     release = read(ROOT / CONFIG)
     if package is None:
         return release

@@ -38,7 +38,8 @@ from scripts.terminal import printable
 
 STAGES = ["build", "release", "site.build"]
 INPUTS = ("datapackage.json", "schemas", "data", "queries", "docs", "mkdocs.yml", "CITATION.cff", "CHANGELOG.md",
-          "README.md", "LICENSE", "release.toml", "templates")
+          "README.md", "LICENSE", "templates")
+OWN = ("release.toml",)  # the package's own release identity: never the repository's for another package
 CODE = ("scripts", "pyproject.toml")  # always from this repository: the code that validates is the code that builds
 TOOLS = ("node_modules",)  # installed dependencies: linked into the snapshot, not copied
 LOCK, RELEASES, CURRENT, STAGING = ".lock", "releases", "current", ".staging-"
@@ -77,8 +78,8 @@ def snapshot(root: Path, into: Path) -> None:
     """The package's inputs from root (or this repository where root has none, as for a bare test package) and
     this repository's code, copied into `into`."""
     into.mkdir()
-    for name in INPUTS + CODE:
-        for base in ((root, ROOT) if name in INPUTS else (ROOT,)):
+    for name in INPUTS + OWN + CODE:
+        for base in ((root, ROOT) if name in INPUTS else (root,) if name in OWN else (ROOT,)):
             if os.path.lexists(base / name):
                 copy_entry(base / name, into / name, name)
                 break

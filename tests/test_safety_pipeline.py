@@ -80,7 +80,7 @@ def test_a_build_killed_mid_stage_leaves_previous_outputs_and_no_temporary_files
     root, out, before = setup
     system_tmp = tmp_path / "system-tmp"
     system_tmp.mkdir()
-    process = build_process(root, out, ["build", "release", "docs"], TMPDIR=str(system_tmp))
+    process = build_process(root, out, ["build", "release", "site.build"], TMPDIR=str(system_tmp))
     deadline = time.monotonic() + 120
     while not list(out.glob(".staging-*/out/docs/tables")):  # the docs stage is inside its temporary database
         assert process.poll() is None and time.monotonic() < deadline
@@ -104,7 +104,7 @@ def wait_for_lock(out: Path) -> None:
 
 def test_a_stage_orphaned_by_a_killed_build_holds_the_lock_until_it_ends(setup, capsys):
     root, out, before = setup
-    process = build_process(root, out, ["build", "release", "docs"])
+    process = build_process(root, out, ["build", "release", "site.build"])
     deadline = time.monotonic() + 120
     while not list(out.glob(".staging-*/out/docs")):
         assert process.poll() is None and time.monotonic() < deadline
@@ -199,7 +199,7 @@ def test_published_names_are_symlinks_into_the_live_release(setup):
 
 def test_a_build_with_fewer_stages_keeps_the_outputs_of_the_others(setup):
     root, out, before = setup
-    assert pipeline.run(root, out, ["docs"]) == 0
+    assert pipeline.run(root, out, ["site.build"]) == 0
     after = snapshot(out)
     assert after["am-az-normalization.duckdb"] == before["am-az-normalization.duckdb"]
     assert after.keys() > before.keys() and "site/index.html" in after
@@ -218,7 +218,7 @@ def test_a_fifo_in_the_data_stops_the_build_in_one_line(setup, capsys):
 
 def test_ctrl_c_during_a_stage_is_one_line_exit_130_and_changes_nothing(setup):
     root, out, before = setup
-    process = build_process(root, out, ["build", "release", "docs"])
+    process = build_process(root, out, ["build", "release", "site.build"])
     deadline = time.monotonic() + 120
     while not list(out.glob(".staging-*/out/docs")):
         assert process.poll() is None and time.monotonic() < deadline
