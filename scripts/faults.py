@@ -48,7 +48,7 @@ class Planting:
     def first(self, kind: str, pred: Callable[[Table, Field], bool] = lambda t, f: True) -> tuple[Table, Field] | None:
         """The first field of a large enough table that the kind applies to and pred accepts."""
         for t in self.package.tables:
-            if self.frames[t.name].height > 30:
+            if self.frames[t.name].height > 30 and self.used.get(t.name, 3) + 7 < self.frames[t.name].height:
                 for f in t.fields:
                     if next(k for k in KINDS if k.name == kind).applies(self.package, t, f) and pred(t, f):
                         return t, f
@@ -285,6 +285,11 @@ PLANTERS: dict[str, Callable[[Planting], None]] = {
     "allowed_when": plant_allowed_when,
     "url_rejected": plant_url_rejected,
     "host_determines": plant_host_determines,
+    "invisible": simple("invisible", lambda f: "Talks\u200bheld", lambda t, f: f.is_prose),
+    "mixed_script": lambda p: (found := p.first("mixed_script")) and p.put(
+        "mixed_script", found[0], found[1].name, "Talks in M\u043escow.") and None,
+    "url": lambda p: (found := p.first("url", lambda t, f: not f.rules.get("x-hostDetermines"))) and p.put(
+        "url", found[0], found[1].name, 'https://example.org/"planted"') and None,
     "repeated_word": simple("repeated_word", lambda f: "The the talks went on."),
 }
 

@@ -26,6 +26,7 @@ import duckdb
 from scripts.load import LINE, csv_source, header_faults, load_into, unload, unreadable
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, Problem, Table, ident, load_package
 from scripts.rules import Rule, table_rules, verdict_checks, with_values
+from scripts.terminal import printable
 
 SHOWN_VALUE = 80
 MEMORY_LIMIT = "700MB"  # DuckDB spills to disk beyond this: validation's memory stays bounded at any size
@@ -54,6 +55,7 @@ def shown(value: object) -> str:
 def violations_sql(table: Table, rules: list[Rule]) -> str:
     """The rows of the table that break at least one rule, with one boolean column per rule."""
     verdicts = ", ".join(f"{rule.sql} AS __rule_{i}" for i, rule in enumerate(rules))
+    verdicts += "".join(f", {rule.detail} AS __detail_{i}" for i, rule in enumerate(rules) if rule.detail)
     all_pass = " AND ".join(f"coalesce(__rule_{i}, true)" for i in range(len(rules)))
     return (f"SELECT * FROM (SELECT *, {verdicts} FROM {with_values(table, ident(table.name))}) WHERE NOT ({all_pass}) "
             f"ORDER BY {ident(LINE)}")
@@ -67,7 +69,8 @@ def rule_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule
     problems = []
     for values in result.fetchall():
         row = dict(zip(names, values, strict=True))
-        problems += [Problem(table.path, row[LINE], rule.field, rule.message.replace("{value}", shown(row[rule.field])))
+        problems += [Problem(table.path, row[LINE], rule.field, rule.message.replace("{value}", shown(row[rule.field]))
+                             .replace("{detail}", str(row.get(f"__detail_{i}"))))
                      for i, rule in enumerate(rules) if row[f"__rule_{i}"] is False]
     return problems
 
@@ -189,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     problems, rows = validate(root)
     for p in problems:
-        print(p)
+        print(printable(str(p)))
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
         return 1

@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from scripts.package import ROOT, load_package
+from scripts.terminal import printable
 from scripts.validate import main
 from tests.conftest import URL_A, PackageCopy, source_id
 
@@ -310,7 +311,8 @@ def test_same_source_url_twice_is_rejected(package, capsys):
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://example.org/x"])
 def test_non_http_url_is_rejected(package, capsys, url):
     package.set("sources", 0, url=url)
-    assert_rejected(package, capsys, f"data/sources.csv:2:url: '{url}' does not match the pattern https?://[^\\s]+")
+    assert_rejected(package, capsys, f"data/sources.csv:2:url: '{url}' does not match the pattern https?://[^\\s]+",
+                    f"data/sources.csv:2:url: '{url}' is not an http(s) address of letters, digits and URL punctuation")
 
 
 @pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1 more", "-1", "@SUM(A1)"])
@@ -333,11 +335,11 @@ def test_html_in_a_summary_is_accepted(package, capsys):
     assert check(package, capsys)[0] == 0
 
 
-def test_loaded_term_outside_a_claim_is_rejected(package, capsys):
+def test_loaded_term_outside_a_claim_is_rejected_naming_the_term(package, capsys):
     package.set("meetings", 0, summary="Talks on the liberated areas.")
-    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'Talks on the liberated areas.' uses a loaded term "
-                                     "(x-loadedTerms in datapackage.json); such terms belong only in a claim's "
-                                     "summary, attributed")
+    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'Talks on the liberated areas.' uses the loaded "
+                                     "term 'liberated' (x-loadedTerms in datapackage.json); such terms belong only in "
+                                     "a claim's summary, attributed")
 
 
 def test_loaded_term_inside_a_claim_summary_is_accepted(package, capsys):
@@ -488,4 +490,53 @@ def test_amp_staging_and_preview_addresses_are_rejected(package, capsys, url):
 
 def test_a_page_whose_words_contain_amp_is_accepted(package, capsys):
     package.set("sources", 0, url="https://news.example.org/amputees-and-preview-of-talks")
+    assert check(package, capsys)[0] == 0
+
+
+# --- characters: what cannot be seen, what only looks like a letter, what is not an address -----------------------
+
+@pytest.mark.parametrize(("cell", "code"), [("\u200b", "200B"), ("Talks \u00adheld", "00AD"),
+                                            ("Talks\u2003held", "2003"), ("Talks\x1b[31mheld", "001B")])
+def test_invisible_and_control_characters_are_rejected_naming_the_character(package, capsys, cell, code):
+    package.set("meetings", 0, summary=cell)
+    shown = cell.replace("\x1b", "\\x1b")
+    assert_rejected(package, capsys, f"data/meetings.csv:2:summary: '{shown}' holds an invisible, control or "
+                                     f"non-space whitespace character (U+{code})")
+
+
+def test_a_line_break_in_a_name_is_rejected(package, capsys):
+    package.set("parties", 0, name="Arme\nnia")
+    assert_rejected(package, capsys, "data/parties.csv:2:name: 'Arme\\x0ania' holds an invisible, control or "
+                                     "non-space whitespace character (U+000A)")
+
+
+def test_a_loaded_term_hidden_by_a_soft_hyphen_is_rejected(package, capsys):
+    package.set("meetings", 0, summary="Talks on the occu\u00adpied areas.")
+    assert_rejected(package, capsys, "data/meetings.csv:2:summary: 'Talks on the occu\u00adpied areas.' holds an "
+                                     "invisible, control or non-space whitespace character (U+00AD)")
+
+
+@pytest.mark.parametrize("summary", ["Talks on the \u043eccupied areas.", "Talks on the ｏｃｃｕｐｉｅｄ areas."])
+def test_a_loaded_term_spelt_with_look_alike_letters_is_rejected(package, capsys, summary):
+    package.set("meetings", 0, summary=summary)
+    assert_rejected(package, capsys, f"data/meetings.csv:2:summary: '{summary}' mixes Latin letters with Greek, "
+                                     "Cyrillic or fullwidth look-alikes in a word")
+
+
+def test_cyrillic_words_in_a_title_are_accepted(package, capsys):
+    package.set("sources", 0, title="Пресс-релиз по итогам встречи")
+    assert check(package, capsys)[0] == 0
+
+
+@pytest.mark.parametrize("url", ['https://news.example.org/a"onclick', "https://news.example.org/a<b>",
+                                 "https://news.example.org/a\u202eb"])
+def test_a_url_with_characters_no_address_has_is_rejected(package, capsys, url):
+    package.set("sources", 0, url=url)
+    lines = check(package, capsys)[1]
+    assert printable(f"data/sources.csv:2:url: '{url}' is not an http(s) address of letters, digits and URL "
+                     "punctuation") in lines
+
+
+def test_a_url_with_letters_of_any_script_is_accepted(package, capsys):
+    package.set("sources", 0, url="https://news.example.org/ru/Пресс-релиз/1194662")
     assert check(package, capsys)[0] == 0

@@ -100,7 +100,7 @@ FIELD_RULE_KEYS = {
     "x-differentFrom": _sibling, "x-notBefore": _sibling, "x-notAfter": _sibling, "x-precisionField": _sibling,
     "x-between": _siblings, "x-qualifies": _siblings, "x-neutral": _true, "x-everyRecordCited": _true,
     "x-listOf": _list_target, "x-referencesAny": _targets, "x-requiredWhen": _when, "x-allowedWhen": _allowed_when,
-    "x-rejectUrls": _url_rejects, "x-hostDetermines": _sibling,
+    "x-rejectUrls": _url_rejects, "x-hostDetermines": _sibling, "x-url": _true,
 }
 PACKAGE_KEYS = {"x-loadedTerms", "x-completeThrough"}
 

@@ -5,8 +5,8 @@ A kind (`core.Kind`) is one entry of `KINDS`: which fields it applies to, its SQ
 is instead of being coerced away), its constraint over typed columns (what the DuckDB file declares) or the
 reason it has none, and its wording (the data dictionary, the database comments and the methodology's list of
 what is rejected). `scripts.faults` plants one fault of each kind and `scripts.synthetic` honours each `x-`
-kind; tests hold every kind to having all of these. Adding a rule is one entry in `cells` or `relations`
-(plus, for an `x-` key, its value's parser in `scripts.package`) and its tests.
+kind; tests hold every kind to having all of these. Adding a rule is one entry in `cells`,
+`text` or `relations` (plus, for an `x-` key, its value's parser in `scripts.package.keys`) and its tests.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.cells import CELL_KINDS
 from scripts.rules.core import FORMULA_START, WHITESPACE, Kind, Rule, with_values
 from scripts.rules.relations import RELATION_KINDS
+from scripts.rules.text import TEXT_KINDS
 
-KINDS: list[Kind] = CELL_KINDS + RELATION_KINDS
+KINDS: list[Kind] = CELL_KINDS + TEXT_KINDS + RELATION_KINDS
 KIND = {k.name: k for k in KINDS}
 CELL_TEXT_KINDS = {"type", "range", "formula", "whitespace", "future"}  # said once on the methodology page
 

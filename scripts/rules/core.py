@@ -30,6 +30,7 @@ class Rule:
     forbidden: str | None = None  # a regex (RE2) that matches exactly the cells this rule rejects
     searches: bool = False  # `sql` searches the whole text with `forbidden`: no cheaper form exists
     reads: frozenset[str] = frozenset()  # other fields of its row that a rule comparing rows reads
+    detail: str | None = None  # SQL naming what was found (a term, a character), for `{detail}` in the message
 
     @property
     def local(self) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.core import Context, Kind, Rule, check, code, forbid, loaded_regex, parsed, rule, sql_list
+from scripts.rules.text import free_text as is_free_text
 
 
 def link_back_column(package: Package, table: Table, field: Field) -> str | None:
@@ -110,9 +111,13 @@ def _exact(ctx: Context) -> list[Rule]:
 
 
 def _neutral(ctx: Context) -> list[Rule]:
-    return [forbid(ctx.field, "neutral", "'{value}' uses a loaded term (x-loadedTerms in datapackage.json); "
-                                         "such terms belong only in a claim's summary, attributed",
-                   loaded_regex(ctx.package.loaded_terms))]
+    """Names the term it finds; the look-alike and invisible characters that could hide one are rejected by the
+    `mixed_script` and `invisible` kinds of `scripts.rules.text`."""
+    regex = loaded_regex(ctx.package.loaded_terms)
+    made = forbid(ctx.field, "neutral", "'{value}' uses the loaded term '{detail}' (x-loadedTerms in "
+                                        "datapackage.json); such terms belong only in a claim's summary, attributed",
+                  regex)
+    return [replace(made, detail=f"regexp_extract({ident(ctx.field.name)}, {literal(regex)}, 0)")]
 
 
 def _list_reference(ctx: Context) -> list[Rule]:
@@ -267,7 +272,7 @@ def precision_of_some_field(p: Package, t: Table, f: Field) -> bool:
 
 
 def free_text(p: Package, t: Table, f: Field) -> bool:
-    return f.is_prose and f.max_length is not None and f.max_length > 200
+    return is_free_text(f)
 
 
 
