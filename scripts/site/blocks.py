@@ -223,9 +223,18 @@ def rules_block(site: Site) -> str:
     return html_table(["Rule", "What it says (for example)", "Fields", "In the DuckDB file"], rows, "rules")
 
 
+def publishers_block(site: Site) -> str:
+    """How a publisher's kind and side are decided: the publishers table's own description, the one place it is
+    written."""
+    if "publishers" not in site.package.names:
+        return "<p>The package has no publishers table.</p>"
+    return f"<p>{prose(site.package.table('publishers').description)}</p>"
+
+
 def blocks(site: Site, root: Path, site_url: str) -> dict:
     return {"counts": lambda: counts_block(site), "downloads": lambda: downloads_block(site),
             "quickstart": lambda: quickstart_block(site), "jsonld": lambda: jsonld_block(site, site_url),
             "citation": lambda: citation_block(site), "changelog": lambda: changelog_block(site),
             "licences": lambda: licences_block(site), "loaded-terms": lambda: terms_block(site),
-            "rules": lambda: rules_block(site), "changes": lambda: changes_block(site)}
+            "rules": lambda: rules_block(site), "changes": lambda: changes_block(site),
+            "publishers": lambda: publishers_block(site)}
