@@ -32,11 +32,12 @@ CORRECTIONS = "methodology.md"
 
 
 def heading(look: Lookup, table: Table, row: dict) -> str:
-    """`Prisoner transfer, 12 June 2021: Azerbaijan released 15 Armenian servicemen …`: what search shows."""
+    """`Prisoner transfer, 12 June 2021: Azerbaijan → Armenia`: the page's title, as search shows it."""
     when = date_field(table)
     date = long_date(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "date unknown"
-    summary = one_line(row.get("summary") or "", 110)
-    return f"{kind_name(table)}, {date}" + (f": {summary}" if summary else "")
+    who = [look.name(fk.resource, row[fk.fields[0]]) for fk in table.foreign_keys
+           if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])][:2]
+    return f"{kind_name(table)}, {date}" + (f": {' → '.join(dict.fromkeys(who))}" if who else "")
 
 
 def facts(look: Lookup, table: Table, row: dict, page: str) -> tuple[str, list[str]]:
