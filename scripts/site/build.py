@@ -23,13 +23,13 @@ import yaml
 
 from scripts.build import DATABASE
 from scripts.package import ROOT, Package, PackageError, load_package
-from scripts.site import blocks, pages, records, tables, timeline
+from scripts.site import blocks, map, pages, records, tables, timeline
 from scripts.site.context import Site, read_frames
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-PAGE_FAMILIES = (tables, timeline, pages, records)
+PAGE_FAMILIES = (tables, timeline, pages, records, map)
 
 
 def fill_markers(folder: Path, generated: dict) -> None:
