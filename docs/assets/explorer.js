@@ -75,6 +75,7 @@
     (config.codes || []).forEach(column => {
       const select = document.createElement("select");
       select.dataset.column = column;
+      select.setAttribute("aria-label", headings[column]);
       option(select, "", "all");
       distinct(table, column, false).forEach(v => option(select, v, v));
       control(box, headings[column], select);
@@ -82,6 +83,7 @@
     });
     if (config.party !== undefined) {
       const select = document.createElement("select");
+      select.setAttribute("aria-label", "Party");
       option(select, "", "any");
       distinct(table, config.party, true).forEach(v => option(select, v, v));
       control(box, "Party", select).classList.add("explorer-party");
@@ -89,8 +91,8 @@
     }
     let from = null, to = null;
     if (config.date !== undefined) {
-      from = control(box, "From", Object.assign(document.createElement("input"), {type: "date"}));
-      to = control(box, "to", Object.assign(document.createElement("input"), {type: "date"}));
+      from = control(box, "From", Object.assign(document.createElement("input"), {type: "date", ariaLabel: "From"}));
+      to = control(box, "to", Object.assign(document.createElement("input"), {type: "date", ariaLabel: "To"}));
     }
     table.closest(".table-wrap").before(box);
 
