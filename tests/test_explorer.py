@@ -190,3 +190,16 @@ def test_the_map_links_its_marks_to_records(base, page):
     assert marks.count() >= 10
     aghdam = page.locator("svg.map a", has=page.locator("title", has_text="Aghdam district")).first
     assert "records/mmh-0002/" in aghdam.get_attribute("href")
+
+
+def test_search_leads_to_record_pages(base, page):
+    with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
+        page.goto(base)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("Aghdam", delay=30)
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+    page.wait_for_timeout(700)
+    links = page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")
+    assert any("/records/" in h for h in links[:3]), links[:5]
+    assert any(h.split("?")[0].endswith(("/records/mmh-0002/", "/records/trf-0013/")) for h in links), links

@@ -7,6 +7,7 @@ The record tables, the links between them and the citation table are all read fr
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from scripts.package import Table
 from scripts.site.context import Site
@@ -143,6 +144,17 @@ def cite_line(site: Site, table: Table, row: dict, title: str) -> str:
             f"({kind_name(table).lower()}). {where}").strip()
 
 
+def correction_link(site: Site, key: str, page: str) -> str:
+    """A new issue on the repository with the record's id in its title, when the package lives on GitHub;
+    the methodology's corrections section otherwise (and always, for how)."""
+    how = f'<a href="{href(page, CORRECTIONS, "corrections")}">how to report a correction</a>'
+    home = str(site.package.descriptor.get("homepage") or "")
+    if not home.startswith("https://github.com/"):
+        return how
+    issue = f"{home.rstrip('/')}/issues/new?title={quote(f'Correction: {key}')}"
+    return f"{external_link(issue, 'report a correction')} ({how})"
+
+
 def record_markdown(site: Site, look: Lookup, table: Table, row: dict, links_in: dict, cited: dict) -> str:
     key = row[table.primary_key[0]]
     page = record_page(key)
@@ -157,18 +169,19 @@ def record_markdown(site: Site, look: Lookup, table: Table, row: dict, links_in:
            f"<p>{esc(row.get('summary') or '')}</p>", "",
            f'<p class="meta">Record <code>{esc(key)}</code> of {table_link} · '
            f'<a href="#sources">{len(cited.get(key, []))} source(s)</a> · '
-           f'<a href="{href(page, CORRECTIONS, "corrections")}">report a correction</a></p>', "",
+           f"{correction_link(site, key, page)}</p>", "",
            "## Details", "", facts_html, ""]
     if empty:
         out += [f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>', ""]
     if others:
-        out += ["## Linked records", "", f'<ul class="record-links">{"".join(others)}</ul>', ""]
+        out += ["## Linked records { data-search-exclude }", "", f'<ul class="record-links">{"".join(others)}</ul>', ""]
     if about:
-        out += ["## Claims about this record", "", f"{len(about)} attributed claim(s) refer to this record.", "",
+        out += ["## Claims about this record { data-search-exclude }", "",
+                f"{len(about)} attributed claim(s) refer to this record.", "",
                 f'<ul class="record-links">{"".join(about)}</ul>', ""]
-    out += ["## Sources", "", sources_html(site, look, key, cited, page), "",
-            "## Cite this record", "", f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p>'
-            "</blockquote>", ""]
+    out += ["## Sources { #sources data-search-exclude }", "", sources_html(site, look, key, cited, page), "",
+            "## Cite this record { data-search-exclude }", "",
+            f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p></blockquote>', ""]
     return "\n".join(out)
 
 
