@@ -164,8 +164,8 @@ def titled(svg: bytes, title: str, description: str, marks: dict[str, str]) -> b
     return text.encode("utf-8")
 
 
-def source_line(fig, source: str) -> None:
-    fig.text(0, -0.02, mpl_text(source), ha="left", va="top", fontsize=8, color="#555555",
+def source_line(fig, source: str, size: float = 8) -> None:
+    fig.text(0, -0.02, mpl_text(source), ha="left", va="top", fontsize=size, color="#555555",
              transform=fig.transFigure)
 
 
@@ -205,33 +205,34 @@ def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float
                 title: str, source: str) -> bytes:
     """Horizontal bars, one panel per unit: each bar (label, low, best, high, words) shows the best figure
     with its low-high range as a whisker, and its words on hover; a bar with no figure says so."""
-    heights = [max(len(bars), 1) * 0.42 + 0.9 for _, _, bars in panels] or [1.0]
+    heights = [max(len(bars), 1) * 0.5 + 1.1 for _, _, bars in panels] or [1.0]
     marks = {}
-    with plt.rc_context(STYLE | {"font.size": 10, "axes.grid.axis": "x"}):
-        fig, axes = plt.subplots(len(panels) or 1, 1, figsize=(7, sum(heights) + 0.6),
+    with plt.rc_context(STYLE | {"font.size": 13, "axes.grid.axis": "x"}):
+        fig, axes = plt.subplots(len(panels) or 1, 1, figsize=(5.6, sum(heights) + 0.6),
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         for p, (ax, (panel, unit, bars)) in enumerate(zip(axes[:, 0], panels, strict=False)):
             top = max([b[3] or b[2] or 0 for b in bars] + [1])
             ys = list(range(len(bars)))[::-1]
             for k, (y, (_label, low, best, high, words)) in enumerate(zip(ys, bars, strict=True)):
                 if best is None:
-                    ax.text(0, y, "  not reported", va="center", ha="left", color="#666666", fontsize=9)
+                    ax.text(0, y, "  not reported", va="center", ha="left", color="#666666", fontsize=12)
                     continue
                 bar = ax.barh([y], [best], color=PALETTE[p % len(PALETTE)], height=0.6)[0]
                 bar.set_gid(f"mark-{p}-{k}")
                 marks[f"mark-{p}-{k}"] = words
                 if low is not None and high is not None and low != high:
                     ax.plot([low, high], [y, y], color="#000000", linewidth=1)
-                ax.text(best + top * 0.01, y, f" {best:,.0f}", va="center", ha="left", fontsize=9)
+                ax.text(best + top * 0.01, y, f" {best:,.0f}", va="center", ha="left", fontsize=12)
             ax.set_yticks(ys, [mpl_text(b[0]) for b in bars])
             ax.set_xlim(0, top * 1.25)
             ax.set_ylim(-0.7, max(len(bars), 1) - 0.3)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
             ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
             ax.set_xlabel(mpl_text(unit))
-            ax.set_title(mpl_text(panel), loc="left", fontsize=10)
+            ax.set_title(mpl_text(panel), loc="left", fontsize=13)
             if not bars:
                 ax.text(0.5, 0.5, "No records yet", ha="center", va="center", color="#666666", transform=ax.transAxes)
-        fig.suptitle(mpl_text(title), x=0.01, ha="left", fontsize=11)
+        fig.suptitle(mpl_text(title), x=0.01, ha="left", fontsize=14, fontweight="bold")
         fig.tight_layout()
-        source_line(fig, source)
+        source_line(fig, source, 11)
         return titled(to_svg(fig), title, source, marks)

@@ -75,12 +75,12 @@ def write_charts(site: Site, folder: Path) -> tuple[int, int, int]:
     return site.query(sql_file("left_out_of_charts"))[1][0]
 
 
-def chart(name: str, alt: str, downloads: list[tuple[str, str]]) -> str:
+def chart(name: str, alt: str, downloads: list[tuple[str, str]], css: str = "") -> str:
     """The chart as an `<object>` (so its marks' titles show on hover), in a box that scrolls on a phone,
     with its data as CSV."""
     links = " · ".join(f'<a href="../charts/{attr(f)}" download>{esc(t)}</a>' for f, t in downloads)
-    return (f'<div class="chart-wrap"><object type="image/svg+xml" data="../charts/{attr(name)}" role="img" '
-            f'aria-label="{attr(alt)}">{esc(alt)}</object></div>\n<p class="meta">Data: {links}</p>')
+    return (f'<div class="chart-wrap {attr(css)}"><object type="image/svg+xml" data="../charts/{attr(name)}" '
+            f'role="img" aria-label="{attr(alt)}">{esc(alt)}</object></div>\n<p class="meta">Data: {links}</p>')
 
 
 def chronology(site: Site) -> list[str]:
@@ -117,7 +117,8 @@ def timeline_markdown(site: Site, folder: Path) -> str:
         "cancelled, proposed or postponed are listed above but not counted here.", "",
         "## Mines on the maps handed over", "",
         chart("mines.svg", "Bar charts: the mines reported on the maps of each handover, and the totals each "
-              "side claimed", [("mines-per-handover.csv", "handovers (CSV)"), ("mines-claimed.csv", "claims (CSV)")]),
+              "side claimed", [("mines-per-handover.csv", "handovers (CSV)"), ("mines-claimed.csv", "claims (CSV)")],
+              "narrow"),
         "",
         "Top: the figure the sources report for the maps of each handover, with its range where they give one "
         f"({no_mines} handovers have no reported figure). Below: the totals claimed by each side, as attributed "
