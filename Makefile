@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv build check audit docs serve query bench test lint lock clean
+.PHONY: help venv build check audit docs serve query bench test test-fast lint lock clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -46,6 +46,10 @@ bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and bui
 test: $(VENV)/.installed node_modules/.installed  ## lint, then run the test suite
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test but the browser tests
+	$(VENV)/bin/ruff check scripts tests
+	$(PY) -m pytest -q -m "not browser"
 
 lint: $(VENV)/.installed  ## ruff over scripts and tests
 	$(VENV)/bin/ruff check scripts tests

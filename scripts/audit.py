@@ -22,9 +22,20 @@ def record_tables(package: Package) -> list[tuple[str, str]]:
     return [(t.resource, t.field) for t in targets]
 
 
+def source_sides(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Each source with its publisher's kind and the side it is counted on: the original publisher's for a
+    copy, otherwise the publisher's (as the `source_details` view says)."""
+    publishers = frames["publishers"].select("publisher_id", "kind", "side")
+    original = publishers.select(pl.col("publisher_id").alias("original_publisher_id"),
+                                 pl.col("side").alias("original_side"))
+    return (frames["sources"].join(publishers.rename({"kind": "publisher_kind"}), on="publisher_id", how="left")
+            .join(original, on="original_publisher_id", how="left")
+            .with_columns(pl.coalesce("original_side", "side").alias("side")))
+
+
 def sources_per_record(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """record_id, number of sources, and the sides those sources come from."""
-    return (frames["citations"].join(frames["sources"], on="source_id", how="left")
+    return (frames["citations"].join(source_sides(frames), on="source_id", how="left")
             .group_by("record_id")
             .agg(pl.col("source_id").n_unique().alias("sources"), pl.col("side").unique().sort().alias("sides")))
 
@@ -52,6 +63,19 @@ def one_sided(frames: dict[str, pl.DataFrame], sourced: pl.DataFrame) -> pl.Data
             .select("record_id", pl.col("sides").list.first().alias("side"), "sources").sort("record_id"))
 
 
+def counts(title: str, frame: pl.DataFrame, *columns: str) -> list[str]:
+    rows = frame.group_by(*columns).len().sort(*columns, nulls_last=True).iter_rows()
+    return [f"{title}:"] + [f"  {' / '.join(str(v) for v in row[:-1]):<40}{row[-1]:>6}" for row in rows]
+
+
+def sources_report(frames: dict[str, pl.DataFrame]) -> list[str]:
+    sources = source_sides(frames)
+    titled = sources.filter(pl.col("title").is_not_null()).height
+    day = sources.filter(pl.col("published_date_precision") == "day").height
+    return [f"sources with a title: {titled} of {sources.height}; with a day date: {day} of {sources.height}", "",
+            *counts("sources per side and publisher kind", sources, "side", "publisher_kind")]
+
+
 def report(package: Package, frames: dict[str, pl.DataFrame]) -> str:
     sourced = sources_per_record(frames)
     rows = [table_summary(name, key, frames[name], sourced) for name, key in record_tables(package)]
@@ -60,8 +84,9 @@ def report(package: Package, frames: dict[str, pl.DataFrame]) -> str:
         precision = ", ".join(f"{k} {v}" for k, v in r["precision"].items())
         lines.append(f"{r['table']:<20}{r['rows']:>6}{r['single_source']:>10}{r['disputed']:>10}"
                      f"{r['provisional']:>9}  {precision}")
-    for name in ("sources", "citations", "parties", "places"):
+    for name in (t.name for t in package.tables if t.name not in {n for n, _ in record_tables(package)}):
         lines.append(f"{name:<20}{frames[name].height:>6}")
+    lines += ["", *sources_report(frames), "", *counts("claims per claimant kind", frames["claims"], "claimant_kind")]
     sided = one_sided(frames, sourced)
     lines.append("")
     lines.append(f"{sided.height} records rest only on sources from one side:")

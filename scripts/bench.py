@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from scripts.faults import plant_faults
 from scripts.package import ROOT, load_package
-from scripts.synthetic import plant_faults, write_package
+from scripts.synthetic import write_package
 
 PYTHON = sys.executable
 FRICTIONLESS = str(Path(PYTHON).parent / "frictionless")

@@ -2,8 +2,9 @@
 
 Every CREATE TYPE, CREATE TABLE, CHECK and COMMENT is generated from the package model and the rule
 registry; nothing here names a column of a table. Only the views are written by hand, in
-`queries/views/*.sql`, because they are questions, not structure. The CSVs stay canonical: this stage runs after `make check` and still loads
-strictly, so a value the validator let through by mistake stops the build instead of being rounded.
+`queries/views/*.sql`, because they are questions, not structure. The CSVs stay canonical: this stage runs
+after `make check` and still loads strictly, so a value the validator let through by mistake stops the build
+instead of being rounded.
 
 Two facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5
 (the `duckdb-cli` on PyPI), so the file is written in the v1.5.0 format. And each new file gets a

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
@@ -24,9 +23,9 @@ def minimal_rows() -> dict[str, list[dict]]:
     """One valid record of every kind, linked the way real records are."""
     return {
         "parties": [
-            {"party_id": "armenia", "name": "Armenia", "kind": "state"},
-            {"party_id": "azerbaijan", "name": "Azerbaijan", "kind": "state"},
-            {"party_id": "russia", "name": "Russia", "kind": "state"},
+            {"party_id": "armenia", "name": "Armenia", "kind": "state", "iso_3166_1": "AM"},
+            {"party_id": "azerbaijan", "name": "Azerbaijan", "kind": "state", "iso_3166_1": "AZ"},
+            {"party_id": "russia", "name": "Russia", "kind": "state", "iso_3166_1": "RU"},
         ],
         "places": [
             {"place_id": "aghdam_district", "name": "Aghdam district", "kind": "district", "country_code": "AZ",
@@ -52,18 +51,25 @@ def minimal_rows() -> dict[str, list[dict]]:
              "summary": "Maps of mines in Aghdam district were handed over.", "record_status": "confirmed"},
         ],
         "claims": [
-            {"claim_id": "clm-0001", "date": "2021-08-14", "date_precision": "day", "claimant_party": "azerbaijan",
+            {"claim_id": "clm-0001", "date": "2021-08-14", "date_precision": "day", "claimant_kind": "official",
+             "claimant_party": "azerbaijan",
              "claimant_person": "Ilham Aliyev", "topic": "map_accuracy", "record_id": "mmh-0001",
              "measure": "map_accuracy", "value": "25", "value_qualifier": "exact", "unit": "percent",
              "summary": "Said the maps were about a quarter accurate.", "record_status": "confirmed"},
         ],
+        "publishers": [
+            {"publisher_id": "example_news", "name": "Example News", "home_host": "news.example.org",
+             "country_code": "GB", "kind": "private_media", "side": "third_party"},
+            {"publisher_id": "example_ministry", "name": "Example Ministry", "home_host": "example.org",
+             "country_code": "RU", "kind": "official", "side": "mediator"},
+        ],
         "sources": [
-            {"source_id": source_id(URL_A), "publisher": "Example News", "title": "Handover and release",
+            {"source_id": source_id(URL_A), "publisher_id": "example_news", "title": "Handover and release",
              "published_date": "2021-06-12", "published_date_precision": "day", "url": URL_A, "language": "en",
-             "kind": "news", "side": "third_party"},
-            {"source_id": source_id(URL_B), "publisher": "Example Ministry", "published_date": "2021-01-11",
-             "published_date_precision": "day", "url": URL_B, "language": "en", "kind": "official_statement",
-             "side": "mediator"},
+             "kind": "news"},
+            {"source_id": source_id(URL_B), "publisher_id": "example_ministry", "title": "Ministers meet",
+             "published_date": "2021-01-11", "published_date_precision": "day", "url": URL_B, "language": "en",
+             "kind": "official_statement"},
         ],
         "citations": [
             {"record_id": "mtg-0001", "source_id": source_id(URL_B)},
@@ -74,16 +80,10 @@ def minimal_rows() -> dict[str, list[dict]]:
     }
 
 
-def field_names(root: Path, table: str) -> list[str]:
-    schema = json.loads((root / "schemas" / f"{table}.schema.json").read_text())
-    return [f["name"] for f in schema["fields"]]
-
-
-def write_table(root: Path, table: str, rows: list[dict]) -> Path:
+def write_table(path: Path, names: list[str], rows: list[dict]) -> Path:
     """Write rows in the schema's column order; missing keys become empty cells."""
-    path = root / "data" / f"{table}.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, field_names(root, table), lineterminator="\n")
+        writer = csv.DictWriter(f, names, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -97,8 +97,9 @@ class PackageCopy:
         self.rows = minimal_rows()
 
     def write(self) -> PackageCopy:
-        for table, rows in self.rows.items():
-            write_table(self.root, table, rows)
+        """Every table of the descriptor: its rows, or a header alone for a table the fixture has no rows for."""
+        for table in load_package(self.root).tables:
+            write_table(table.file, table.field_names, self.rows.get(table.name, []))
         return self
 
     def set(self, table: str, index: int, **cells) -> PackageCopy:
@@ -118,6 +119,7 @@ def package_copy(root: Path) -> PackageCopy:
     (root / "data").mkdir(parents=True)
     shutil.copy(ROOT / "datapackage.json", root / "datapackage.json")
     shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copytree(ROOT / "queries", root / "queries")
     return PackageCopy(root).write()
 
 

@@ -32,14 +32,14 @@ def test_required_fields_are_not_nullable(table):
     schema, fields = schema_of(table), PACKAGE.table(table).fields
     required = PACKAGE.table(table).primary_key
     assert {n: not c.nullable for n, c in schema.columns.items()} == {
-        f["name"]: bool(f.get("constraints", {}).get("required")) or f["name"] in required for f in fields}
+        f.name: bool(f.get("constraints", {}).get("required")) or f.name in required for f in fields}
 
 
 @pytest.mark.parametrize("table", PACKAGE.names)
 def test_typed_fields_have_a_type_check(table):
     schema = schema_of(table)
     for f in PACKAGE.table(table).fields:
-        assert (check_named(schema.columns[f["name"]], "type") is not None) == (f["type"] != "string"), f["name"]
+        assert (check_named(schema.columns[f.name], "type") is not None) == (f["type"] != "string"), f.name
 
 
 @pytest.mark.parametrize("table", PACKAGE.names)
@@ -47,8 +47,8 @@ def test_code_lists_are_the_schema_enums(table):
     schema = schema_of(table)
     for f in PACKAGE.table(table).fields:
         enum = f.get("constraints", {}).get("enum")
-        check = check_named(schema.columns[f["name"]], "enum")
-        assert (check is None) == (enum is None), f["name"]
+        check = check_named(schema.columns[f.name], "enum")
+        assert (check is None) == (enum is None), f.name
         if enum:
             assert check.error.endswith(", ".join(enum))
 

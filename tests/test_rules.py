@@ -8,32 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from dataclasses import replace
 
 import duckdb
 import pytest
 
-from scripts.package import INTEGER, load_package
-from scripts.rules import (
-    FORMULA_START,
-    WHITESPACE,
-    cell_rules,
-    edge_characters,
-    table_rules,
-    type_rules,
-    verdict_checks,
-)
+from scripts.package import INTEGER, Package, Table, load_package
+from scripts.package.reading import read_field
+from scripts.rules import FORMULA_START, KIND, KINDS, WHITESPACE, applicable, table_rules, verdict_checks
+from scripts.rules.core import Context
+from scripts.shapes import edge_characters
 
 DIGITS = set(string.digits)
 PROBES = (["plain text", "a b", "x=y", "a\nb", "é", "\U0001F600", "the occupied area", "preoccupied"]
           + [c + "x" for c in WHITESPACE + FORMULA_START] + ["x" + c for c in WHITESPACE + FORMULA_START])
 
 
-def whitespace_rule(field: dict):
-    return next(r for r in cell_rules(field, dt.date.today()) if r.name == "whitespace")
+def kind_rule(kind: str, raw: dict):
+    """The rule a kind makes for a field written as in a schema, in a table of its own."""
+    field = read_field(raw, (), "fields")
+    table = Table("t", "data/t.csv", "schemas/t.schema.json", (field,), (), ())
+    [made] = KIND[kind].text(Context(Package({}, [table]), table, field, dt.date.today()))
+    return made
 
 
-def formula_rule(field: dict):
-    return next(r for r in type_rules(field) if r.name == "formula")
+def whitespace_rule(raw: dict):
+    return kind_rule("whitespace", raw)
+
+
+def formula_rule(raw: dict):
+    return kind_rule("formula", raw)
 
 
 def test_edge_characters_of_an_id_pattern_come_from_its_alternatives_and_digits():
@@ -115,3 +119,29 @@ def test_one_search_per_cell_passes_exactly_where_all_its_rules_pass():
     assert passes(" AND ".join(verdict_checks(rules)), "summary") == passes(
         " AND ".join(f"coalesce({r.sql}, true)" for r in rules), "summary")
     assert passes(" AND ".join(verdict_checks(rules)), "summary").count(False) > len(WHITESPACE)
+
+
+def test_every_kind_has_sql_on_text_a_database_form_words_a_planted_fault_and_a_fix_up():
+    from scripts.faults import PLANTERS
+    from scripts.synthetic import FIX_UPS
+
+    for kind in KINDS:
+        assert callable(kind.text) and callable(kind.words), kind.name
+        assert callable(kind.typed) or kind.typed.strip(), kind.name
+        assert kind.name in PLANTERS and kind.name in FIX_UPS, kind.name
+    assert set(PLANTERS) == set(FIX_UPS) == {k.name for k in KINDS}
+
+
+def all_kinds(package) -> list[tuple[str, str, str]]:
+    return [(t.name, f.name, k.name) for t in package.tables for f in t.fields for k in applicable(package, t, f)]
+
+
+def test_every_rule_key_in_the_schemas_switches_on_a_kind():
+    package = load_package()
+    for table in package.tables:
+        for field in table.fields:
+            for key in field.rules:
+                without = replace(field, rules={k: v for k, v in field.rules.items() if k != key})
+                other = replace(table, fields=tuple(without if f is field else f for f in table.fields))
+                changed = replace(package, tables=[other if t is table else t for t in package.tables])
+                assert all_kinds(package) != all_kinds(changed), (table.name, field.name, key)

@@ -21,17 +21,21 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from scripts import build, docs
+from scripts import build
+from scripts.site import build as site_build
 from scripts.package import ROOT, load_package
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 PLANTED_MEETING = {"meeting_id": "mtg-9999", "date_start": "2021-01-01", "date_precision": "day", "status": "held",
                    "level": "other", "format": "bilateral", "summary": XSS, "record_status": "provisional"}
-PLANTED_SOURCE = {"source_id": "src-0badc0de", "publisher": "Planted <b>publisher</b>", "title": XSS,
-                  "url": "https://example.org/planted?a=1&b=<2>", "language": "en", "kind": "other",
-                  "side": "third_party"}
+PLANTED_PUBLISHER = {"publisher_id": "planted", "name": "Planted <b>publisher</b>", "home_host": "planted.example.org",
+                     "kind": "other", "side": "third_party"}
+PLANTED_SOURCE = {"source_id": "src-0badc0de", "publisher_id": "planted", "title": XSS,
+                  "url": "https://example.org/planted?a=1&b=<2>", "language": "en", "kind": "other"}
 
 
 
@@ -58,10 +62,11 @@ def site(tmp_path_factory) -> Path:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, root / name)
     append_row(root / "data" / "meetings.csv", PLANTED_MEETING)
+    append_row(root / "data" / "publishers.csv", PLANTED_PUBLISHER)
     append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
     out = tmp_path_factory.mktemp("out")
     build.build(load_package(root), out)
-    docs.build_site(root, out)
+    site_build.build_site(root, out)
     return out
 
 
@@ -103,8 +108,13 @@ class Watched:
         self.dialogs: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
+        self.page.on("requestfailed", self.on_failed)
         self.page.on("dialog", self.on_dialog)
+
+    def on_failed(self, request):
+        """A request the browser cancelled because the page moved on is no fault of the site."""
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def on_dialog(self, dialog):
         self.dialogs.append(dialog.message)

@@ -1,13 +1,12 @@
 -- One row per record of events, with the sources it cites: their ids, URLs, publishers and the sides the
--- publishers stand on, in source_id order.
+-- sources are counted on (see source_details), in source_id order.
 SELECT e.record_id, e.record_type, e.date, count(s.source_id) AS source_count,
        list(s.source_id ORDER BY s.source_id) FILTER (WHERE s.source_id IS NOT NULL) AS source_ids,
        list(s.url ORDER BY s.source_id) FILTER (WHERE s.source_id IS NOT NULL) AS urls,
        list(s.publisher ORDER BY s.source_id) FILTER (WHERE s.source_id IS NOT NULL) AS publishers,
-       list(DISTINCT s.side::VARCHAR ORDER BY s.side::VARCHAR)
-           FILTER (WHERE s.source_id IS NOT NULL) AS sides
+       list(DISTINCT s.side::VARCHAR ORDER BY s.side::VARCHAR) FILTER (WHERE s.source_id IS NOT NULL) AS sides
 FROM events e
 LEFT JOIN citations c ON c.record_id = e.record_id
-LEFT JOIN sources s ON s.source_id = c.source_id
+LEFT JOIN source_details s ON s.source_id = c.source_id
 GROUP BY e.record_id, e.record_type, e.date
 ORDER BY e.date, e.record_id

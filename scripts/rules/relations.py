@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from scripts.package import Field, Package, Table, ident, literal
@@ -61,7 +62,8 @@ def precision_convention_sql(value: str, precision: str) -> str:
 def _precision_convention(ctx: Context) -> list[Rule]:
     precision = ctx.field.rules["x-precisionField"]
     return [rule(ctx.field, "precision_convention",
-                 f"'{{value}}' does not follow its {precision}: a month is written as its first day, a year as 1 January",
+                 f"'{{value}}' does not follow its {precision}: a month is written as its first day, "
+                 "a year as 1 January",
                  precision_convention_sql(parsed(ctx.field), ident(precision)))]
 
 
@@ -188,9 +190,12 @@ def _url_rejected(ctx: Context) -> list[Rule]:
 
 
 def repeated_word_sql(col: str) -> str:
-    words = f"regexp_extract_all({col}, '[[:alpha:]]+')"
+    """True unless a word stands twice in a row with only whitespace between ("of of"); punctuation between
+    two equal words ("Kazakhstan; Kazakhstan") is deliberate."""
+    words = f"string_split_regex({col}, '[[:space:]]+')"
     pairs = f"list_zip({words}, {words}[2:])"  # each word beside the next; the last beside null
-    return f"len(list_filter({pairs}, lambda p: lower(p[1]) = lower(p[2]))) = 0"
+    same = "lambda p: lower(p[1]) = lower(p[2]) AND regexp_full_match(p[1], '[[:alpha:]]+')"
+    return f"len(list_filter({pairs}, {same})) = 0"
 
 
 def _repeated_word(ctx: Context) -> list[Rule]:
@@ -222,13 +227,14 @@ def _typed_precision_convention(t: Table, f: Field) -> str:
 
 def _typed_allowed_when(t: Table, f: Field) -> str:
     cond = f.rules["x-allowedWhen"]
-    return check(f"coalesce({allowed_when_sql(f'{ident(f.name)}::VARCHAR', f'{ident(cond.field)}::VARCHAR', cond.allowed)}, "
-                 "true)")
+    cases = allowed_when_sql(f"{ident(f.name)}::VARCHAR", f"{ident(cond.field)}::VARCHAR", cond.allowed)
+    return check(f"coalesce({cases}, true)")
 
 
 def _typed_url_rejected(t: Table, f: Field) -> str:
     rejects = f.rules["x-rejectUrls"]
-    return check(f"NOT regexp_matches({ident(f.name)}, {literal(url_rejects_regex(rejects.hosts, rejects.path_segments))})")
+    regex = url_rejects_regex(rejects.hosts, rejects.path_segments)
+    return check(f"NOT regexp_matches({ident(f.name)}, {literal(regex)})")
 
 
 def _typed_precision_needs_date(t: Table, f: Field) -> str:
@@ -250,7 +256,8 @@ def free_text(p: Package, t: Table, f: Field) -> bool:
 
 
 RELATION_KINDS: list[Kind] = [
-    Kind("link_back", lambda p, t, f: link_back_column(p, t, f) is not None, _link_back, "reads another table: make check only",
+    Kind("link_back", lambda p, t, f: link_back_column(p, t, f) is not None, _link_back,
+         "reads another table: make check only",
          lambda f: "The row it points at points back at this row."),
     Kind("different_from", has_rule("x-differentFrom"), _different_from, _sibling_check("x-differentFrom", "<>"),
          lambda f: f"Differs from {code(f.rules['x-differentFrom'])}."),
@@ -295,11 +302,12 @@ RELATION_KINDS: list[Kind] = [
                     + " or ".join(map(code, f.rules["x-requiredWhen"].values)) + ".")),
     Kind("allowed_when", has_rule("x-allowedWhen"), _allowed_when, _typed_allowed_when,
          lambda f: (f"Depends on {code(f.rules['x-allowedWhen'].field)}: "
-                    + "; ".join(f"{code(k)} allows " + ", ".join(map(code, v)) for k, v in f.rules["x-allowedWhen"].allowed)
-                    + ".")),
+                    + "; ".join(f"{code(k)} allows " + ", ".join(map(code, v))
+                                for k, v in f.rules["x-allowedWhen"].allowed) + ".")),
     Kind("url_rejected", has_rule("x-rejectUrls"), _url_rejected, _typed_url_rejected,
-         lambda f: "Not an AMP, staging or preview address: hosts " + ", ".join(map(code, f.rules["x-rejectUrls"].hosts))
-                   + "; path segments " + ", ".join(map(code, f.rules["x-rejectUrls"].path_segments)) + "."),
+         lambda f: ("Not an AMP, staging or preview address: hosts "
+                    + ", ".join(map(code, f.rules["x-rejectUrls"].hosts)) + "; path segments "
+                    + ", ".join(map(code, f.rules["x-rejectUrls"].path_segments)) + ".")),
     Kind("repeated_word", free_text, _repeated_word, "DuckDB allows no list function in a CHECK: make check only",
          lambda f: "No word twice in a row."),
 ]

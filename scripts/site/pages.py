@@ -8,7 +8,7 @@ import duckdb
 
 from scripts.build import DATABASE, leading_comment
 from scripts.query import connect
-from scripts.site.context import Site
+from scripts.site.context import Site, sql_file
 from scripts.site.html import attr, esc, external_link, href, html_table, shown_date, table_page
 
 SHOWN_QUERY_ROWS = 100
@@ -19,19 +19,23 @@ def bibliography_markdown(site: Site) -> str:
     for c in site.rows("citations"):
         cited.setdefault(c["source_id"], []).append(c["record_id"])
     kinds = site.package.record_tables()
+    names, rows = site.query(sql_file("bibliography"))
     items = []
-    for s in sorted(site.rows("sources"), key=lambda s: (s["publisher"].casefold(), s["published_date"] or "")):
+    for s in (dict(zip(names, row, strict=True)) for row in rows):
         when = shown_date(s["published_date"], s["published_date_precision"]) if s["published_date"] else "n.d."
         via = f" Reproduces {esc(s['original_publisher'])}." if s["original_publisher"] else ""
         by = ", ".join(f'<a href="{href("bibliography.md", table_page(kinds.get(r.split("-")[0], "")), r)}">'
                        f"{esc(r)}</a>" for r in sorted(cited.get(s["source_id"], [])))
         items.append(f'<li id="{attr(s["source_id"])}"><strong>{esc(s["publisher"])}</strong> ({esc(when)}). '
                      f'{external_link(s["url"], s["title"] or s["url"])}.{via} '
-                     f'<span class="meta">{esc(s["language"])} · {esc(s["kind"])} · side: {esc(s["side"])}</span>'
+                     f'<span class="meta">{esc(s["language"])} · {esc(s["kind"])} · '
+                     f'{esc(s["publisher_kind"])} · side: {esc(s["side"])}</span>'
                      f'<br>Cited by: {by or "no record"}</li>')
     return "\n".join(["# Sources", "",
                       f"{len(items)} documents cited by {len(site.rows('citations'))} citations, sorted by publisher. "
-                      "Each entry links to the records that rest on it. Links open the original page.", "",
+                      "Each entry links to the records that rest on it. Links open the original page. The side is "
+                      "the publisher's (the original publisher's, for a copy): see the "
+                      f'<a href="{href("bibliography.md", table_page("publishers"))}">publishers</a>.', "",
                       f'<ol class="bibliography">{"".join(items)}</ol>' if items else "No sources yet.", ""])
 
 

@@ -1,0 +1,30 @@
+"""The package model (`model`), the `x-` keys it reads (`keys`) and how it is read (`reading`): every stage
+imports what it needs from here."""
+
+from scripts.package.keys import FIELD_RULE_KEYS, PACKAGE_KEYS, Condition, Target, UrlRejects
+from scripts.package.model import (
+    CONSTRAINTS,
+    DATE_FORMAT,
+    DESCRIPTOR,
+    FIELD_TYPES,
+    INTEGER,
+    ISO_DATE,
+    NUMBER,
+    ROOT,
+    Code,
+    Field,
+    FieldType,
+    ForeignKey,
+    Package,
+    PackageError,
+    Problem,
+    Table,
+    ident,
+    literal,
+)
+from scripts.package.reading import inside_package, load_package, read_json
+
+__all__ = ["CONSTRAINTS", "DATE_FORMAT", "DESCRIPTOR", "FIELD_RULE_KEYS", "FIELD_TYPES", "INTEGER", "ISO_DATE",
+           "NUMBER", "PACKAGE_KEYS", "ROOT", "Code", "Condition", "Field", "FieldType", "ForeignKey", "Package",
+           "PackageError", "Problem", "Table", "Target", "UrlRejects", "ident", "inside_package", "literal",
+           "load_package", "read_json"]
