@@ -11,10 +11,8 @@ from pathlib import Path
 from scripts import charts
 from scripts.site.context import Site, sql_file
 from scripts.site.html import attr, esc, href, html_table, shown_date
-from scripts.site.values import long_date, one_line, record_page
+from scripts.site.values import kind_name, long_date, one_line, record_page, record_tables
 
-EVENT_KINDS = {"meetings": "Meeting", "prisoner_transfers": "Prisoner transfer",
-               "mine_map_handovers": "Mine-map handover", "claims": "Claim"}
 PAGE = "timeline.md"
 
 
@@ -85,12 +83,13 @@ def chart(name: str, alt: str, downloads: list[tuple[str, str]], css: str = "") 
 
 def chronology(site: Site) -> list[str]:
     _, events = site.query(sql_file("chronology"))
+    kinds = {t.name: kind_name(t) for t in record_tables(site.package)}
     rows, ids = [], []
     for rid, kind, d, p, summary, status in events:
         rows.append([f'<span class="nw">{esc(shown_date(d, p))}</span>',
                      f'<a href="{href(PAGE, record_page(rid))}">{esc(one_line(summary or rid, 150))}</a> '
                      f'<code class="rid">{esc(rid)}</code>',
-                     esc(EVENT_KINDS.get(kind, kind)), esc(str(status or "").replace("_", " "))])
+                     esc(kinds.get(kind, kind)), esc(str(status or "").replace("_", " "))])
         ids.append(rid)
     if not rows:
         return ["No records yet.", ""]
