@@ -13,6 +13,7 @@ from scripts.package import Table
 from scripts.site.context import Site
 from scripts.site.html import attr, esc, external_link, href
 from scripts.site.values import (
+    LABEL_FIELDS,
     Lookup,
     citation_table,
     counts,
@@ -42,6 +43,8 @@ def heading(look: Lookup, table: Table, row: dict) -> str:
     pairs = {f.name: f.rules["x-differentFrom"] for f in table.fields if f.rules.get("x-differentFrom") in names}
     shown = [f"{names[b]} → {names[a]}" for a, b in pairs.items() if a in names]
     shown += [names[n] for n in refs if n not in pairs and n not in pairs.values()]
+    named = next((row[f] for f in LABEL_FIELDS if row.get(f)), None)
+    shown = [named] if named else shown
     return f"{kind_name(table)}, {date}" + (f": {' · '.join(dict.fromkeys(shown[:2]))}" if shown else "")
 
 

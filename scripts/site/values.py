@@ -41,7 +41,12 @@ def kind_name(table: Table) -> str:
 
 
 def words(name: str) -> str:
-    """A field name as words: `people_best` → `People best`."""
+    """A field name as words: `people_best` → `People best`, `detention_place_id` → `Detention place`,
+    `party_ids` → `Parties`."""
+    if name.endswith("_ids"):
+        base = name[:-4]
+        name = base[:-1] + "ies" if base.endswith("y") else base + "s"
+    name = name.removesuffix("_id")
     text = name.replace("_", " ")
     return text[:1].upper() + text[1:]
 
