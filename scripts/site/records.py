@@ -140,11 +140,12 @@ def sources_html(site: Site, look: Lookup, record_id: str, cited: dict, page: st
 
 
 def cite_line(site: Site, table: Table, row: dict, title: str) -> str:
+    """`<package title> (version V), record ID: <heading>. <homepage>`."""
     d = site.package.descriptor
     key = row[table.primary_key[0]]
     where = d.get("homepage") or ""
-    return (f"{d.get('title', d['name'])}, version {site.package.version or 'unreleased'}: record {key} "
-            f"({kind_name(table).lower()}). {where}").strip()
+    return (f"{d.get('title', d['name'])} (version {site.package.version or 'unreleased'}), record {key}: {title}. "
+            f"{where}").strip()
 
 
 def correction_link(site: Site, key: str, page: str) -> str:
