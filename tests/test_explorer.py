@@ -203,3 +203,17 @@ def test_search_leads_to_record_pages(base, page):
     links = page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")
     assert any("/records/" in h for h in links[:3]), links[:5]
     assert any(h.split("?")[0].endswith(("/records/mmh-0002/", "/records/trf-0013/")) for h in links), links
+
+
+def test_the_party_filter_finds_a_mediator_named_after_the_direction(base, page):
+    """`Azerbaijan → Armenia · Hungary`: each name counts, the last one too."""
+    parties = {p["party_id"]: p["name"] for p in rows("parties")}
+    transfers = rows("prisoner_transfers")
+    mediated = [t for t in transfers if t.get("mediator_party") == "hungary"]
+    involved = [t for t in transfers if "hungary" in (t.get("from_party"), t.get("to_party"), t.get("mediator_party"))]
+    assert mediated
+    page.goto(f"{base}tables/prisoner_transfers/")
+    page.wait_for_selector("table.explorer[data-enhanced=true]")
+    page.locator('.explorer-filters select[aria-label="Party"]').select_option(parties["hungary"])
+    page.wait_for_timeout(200)
+    assert f"of {len(involved)} records" in page.locator(".datatable-info").inner_text()

@@ -23,7 +23,7 @@
     return String(text).trim().toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
   }
 
-  const PARTS = " · ";
+  const PARTS = / · | → /;  /* between the names of a "who" cell (scripts/site/tables.py) */
 
   /* One matcher for every query: the search box matches substrings, the filters whole values. */
   function match(terms, cell, row, column, source) {
@@ -35,7 +35,7 @@
       const low = raw + "0000-01-01".slice(raw.length), high = raw + "9999-12-31".slice(raw.length);
       return (!from || high >= from) && (!to || low <= to);
     }
-    if (source === "f:party") return text.split(norm(PARTS)).some(part => terms.includes(part.trim()));
+    if (source === "f:party") return cellText(cell).split(PARTS).some(part => terms.includes(norm(part)));
     if (source.startsWith("f:")) return terms.includes(text);
     return terms.some(term => text.includes(term));
   }

@@ -27,6 +27,7 @@ from scripts.site.values import (
     record_page,
     record_tables,
     value_html,
+    who,
     words,
 )
 
@@ -37,12 +38,7 @@ def heading(look: Lookup, table: Table, row: dict) -> str:
     """`Prisoner transfer, 12 June 2021: Azerbaijan → Armenia`: the page's title, as search shows it."""
     when = date_field(table)
     date = long_date(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "date unknown"
-    refs = [fk.fields[0] for fk in table.foreign_keys
-            if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])]
-    names = {n: look.name(table.foreign_key(n).resource, row[n]) for n in refs}
-    pairs = {f.name: f.rules["x-differentFrom"] for f in table.fields if f.rules.get("x-differentFrom") in names}
-    shown = [f"{names[b]} → {names[a]}" for a, b in pairs.items() if a in names]
-    shown += [names[n] for n in refs if n not in pairs and n not in pairs.values()]
+    shown = who(look, table, row)
     named = next((row[f] for f in LABEL_FIELDS if row.get(f)), None)
     shown = [named] if named else shown
     return f"{kind_name(table)}, {date}" + (f": {' · '.join(dict.fromkeys(shown[:2]))}" if shown else "")

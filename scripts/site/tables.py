@@ -23,12 +23,13 @@ from scripts.site.values import (
     record_tables,
     words,
 )
+from scripts.site.values import who as names_of
 
 TABLES_ENTRY = "tables/index.md"
 # Files of the npm packages (package-lock.json) served by the site itself: no request leaves it.
 VENDOR = {"simple-datatables/dist/umd/simple-datatables.js": "simple-datatables.js",
           "simple-datatables/dist/style.css": "simple-datatables.css"}
-PARTS = " · "  # between the names of the "who" column; docs/assets/explorer.js splits on it
+PARTS = " · "  # between the names of the "who" column; docs/assets/explorer.js splits on it (and on " → ")
 
 
 def dictionary(site: Site, table: Table, page: str) -> str:
@@ -111,8 +112,7 @@ def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
         line = one_line(r.get("summary") or "", 150) or key
         cells.append(f'<a href="{href(page, record_page(key))}">{esc(line)}</a> <code class="rid">{esc(key)}</code>')
         if who:
-            names = dict.fromkeys(look.name(parties, r[n]) for n in who if r.get(n))
-            cells.append(esc(PARTS.join(names)))
+            cells.append(esc(PARTS.join(names_of(look, table, r, parties))))
         cells += [f'<span title="{attr(f.label(r[f.name]))}">{esc(r[f.name].replace("_", " "))}</span>'
                   if r.get(f.name) else "" for f in codes]
         cells += [esc(c.text(r)) for c in counts(table)]

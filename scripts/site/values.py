@@ -160,6 +160,19 @@ class Lookup:
         return row.get("summary") or ""
 
 
+def who(look: Lookup, table: Table, row: dict, resource: str | None = None) -> list[str]:
+    """The names a record's references give (those to `resource` only, when given), a pair of fields one of
+    which must differ from the other (`x-differentFrom`: from and to) shown as `A → B`."""
+    refs = [fk.fields[0] for fk in table.foreign_keys
+            if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])
+            and (resource is None or fk.resource == resource)]
+    names = {n: look.name(table.foreign_key(n).resource, row[n]) for n in refs}
+    pairs = {f.name: f.rules["x-differentFrom"] for f in table.fields if f.rules.get("x-differentFrom") in names}
+    shown = [f"{names[b]} → {names[a]}" for a, b in pairs.items() if a in names]
+    shown += [names[n] for n in refs if n not in pairs and n not in pairs.values()]
+    return list(dict.fromkeys(shown))
+
+
 def one_line(text: str, limit: int = 140) -> str:
     """The first sentence of `text`, cut at a word to `limit` characters."""
     text = " ".join(str(text or "").split())
