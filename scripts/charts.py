@@ -140,13 +140,18 @@ def mines_over_time(rows: list[tuple[dt.date, float, float, float]], last: dt.da
 
 # --- Charts that say what they show (additive: titles, a source line and a value per mark inside the SVG) ------
 
+# Characters XML 1.0 forbids (and bidi overrides): dropped from every text the charts below draw or write.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+PLAIN = {"text.parse_math": False, "text.usetex": False}  # labels from the data are drawn as typed, `$` included
+
+
 def mpl_text(text: object) -> str:
-    """Text for a matplotlib label, shown as written: `$` would otherwise start mathtext."""
-    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+    """A label from the data as one line of plain text (drawn with PLAIN, so no mathtext)."""
+    return " ".join(XML_FORBIDDEN.sub("", str(text)).split())
 
 
 def xml_text(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(mpl_text(text), quote=True)
 
 
 def titled(svg: bytes, title: str, description: str, marks: dict[str, str]) -> bytes:
@@ -175,7 +180,7 @@ def stacked_months_titled(rows: list[tuple[dt.date, str, float]], ylabel: str, l
     axis = months(last)
     series = sorted({s for _, s, _ in rows})
     marks = {}
-    with plt.rc_context(STYLE | {"font.size": 10}):
+    with plt.rc_context(STYLE | PLAIN | {"font.size": 10}):
         fig, ax = plt.subplots(figsize=(8, 3.6))
         bottom = [0.0] * len(axis)
         for k, (colour, name) in enumerate(zip(PALETTE, series, strict=False)):
@@ -187,7 +192,8 @@ def stacked_months_titled(rows: list[tuple[dt.date, str, float]], ylabel: str, l
             for i, (bar, h) in enumerate(zip(bars, heights, strict=True)):
                 if h:
                     bar.set_gid(f"mark-{k}-{i}")
-                    marks[f"mark-{k}-{i}"] = f"{axis[i]:%B %Y}: {h:,.0f} {unit} ({name})"
+                    what = unit[:-1] if h == 1 and unit.endswith("s") else unit
+                    marks[f"mark-{k}-{i}"] = f"{axis[i]:%B %Y}: {h:,.0f} {what} ({name})"
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         if not rows:
             empty_note(ax, len(axis))
@@ -207,7 +213,7 @@ def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float
     with its low-high range as a whisker, and its words on hover; a bar with no figure says so."""
     heights = [max(len(bars), 1) * 0.5 + 1.1 for _, _, bars in panels] or [1.0]
     marks = {}
-    with plt.rc_context(STYLE | {"font.size": 13, "axes.grid.axis": "x"}):
+    with plt.rc_context(STYLE | PLAIN | {"font.size": 13, "axes.grid.axis": "x"}):
         fig, axes = plt.subplots(len(panels) or 1, 1, figsize=(5.6, sum(heights) + 0.6),
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         for p, (ax, (panel, unit, bars)) in enumerate(zip(axes[:, 0], panels, strict=False)):
