@@ -21,7 +21,7 @@ ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
 WIDTH = 800
 # (title, west, south, east, north): the South Caucasus, then the wider area where most meetings took place.
 VIEWS = [("The South Caucasus", 43.3, 38.3, 50.6, 42.0),
-         ("Where the meetings took place", -12.0, 33.0, 84.0, 62.0)]
+         ("Where the meetings took place", -12.0, 23.0, 84.0, 62.0)]
 COLOURS = {"area": "#D55E00", "place": "#0072B2"}
 
 
@@ -105,6 +105,16 @@ def country_rings(topo: dict) -> list[tuple[str, list[list[tuple[float, float]]]
     return out
 
 
+def inside(point: tuple[float, float], ring: list[tuple[float, float]]) -> bool:
+    """Whether the point lies inside the ring (even-odd rule), so a country's name is written on it."""
+    x, y = point
+    found = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            found = not found
+    return found
+
+
 def outline_path(view: View, rings: list[list[tuple[float, float]]]) -> tuple[str, tuple[float, float] | None]:
     """The rings that touch the view as one SVG path (points closer than a pixel dropped), and a point inside
     the largest of them for the country's name."""
@@ -123,11 +133,16 @@ def outline_path(view: View, rings: list[list[tuple[float, float]]]) -> tuple[st
         if len(pts) < 3:
             continue
         parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
-        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        area = (max(xs) - min(xs)) * (max(ys) - min(ys))
-        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-        if area > best_area and 0 < cx < WIDTH and 0 < cy < view.height:
-            best, best_area = (cx, cy), area
+        seen = [(x, y) for x, y in pts if 20 < x < WIDTH - 20 and 20 < y < view.height - 20]
+        if len(seen) < 3:
+            continue
+        xs, ys = [p[0] for p in seen], [p[1] for p in seen]
+        area = (max(xs) - min(xs)) * (max(ys) - min(ys))  # of the part in view, where the name goes
+        centre = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
+        mean = (sum(xs) / len(xs), sum(ys) / len(ys))
+        spot = next((c for c in (centre, mean) if inside(c, pts)), None)
+        if spot and area > best_area:
+            best, best_area = spot, area
     return "".join(parts), best if best_area > 1500 else None
 
 
