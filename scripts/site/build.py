@@ -25,13 +25,13 @@ from scripts.build import DATABASE
 from scripts.identity import load_release
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
-from scripts.site import blocks, console, pages, tables, timeline
+from scripts.site import blocks, console, map, pages, records, tables, timeline
 from scripts.site.context import Site, read_frames
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-PAGE_FAMILIES = (tables, timeline, pages, console)
+PAGE_FAMILIES = (tables, timeline, pages, records, map, console)
 
 
 def fill_markers(folder: Path, generated: dict) -> None:

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from collections import Counter
 from pathlib import Path
 
-from scripts.package import Field, Table
+from scripts.package import ROOT, Field, Table
 from scripts.rules import field_words
 from scripts.site.console import query_link, table_query
 from scripts.site.context import Site
 from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, table_page
+from scripts.site.values import (
+    Lookup,
+    counts,
+    date_field,
+    folded,
+    iso_cut,
+    one_line,
+    precision,
+    record_page,
+    record_tables,
+    words,
+)
+from scripts.site.values import who as names_of
 
 TABLES_ENTRY = "tables/index.md"
+# Files of the npm packages (package-lock.json) served by the site itself: no request leaves it.
+VENDOR = {"simple-datatables/dist/umd/simple-datatables.js": "simple-datatables.js",
+          "simple-datatables/dist/style.css": "simple-datatables.css"}
+PARTS = " · "  # between the names of the "who" column; docs/assets/explorer.js splits on it (and on " → ")
 
 
 def dictionary(site: Site, table: Table, page: str) -> str:
@@ -49,8 +69,7 @@ def linked(site: Site, table: Table, field: Field, value: str, page: str) -> str
     if fk := table.foreign_key(field.name):
         return f'<a href="{href(page, table_page(fk.resource), value)}">{esc(value)}</a>'
     if "x-referencesAny" in field.rules:
-        target = site.package.record_tables().get(value.split("-")[0])
-        return f'<a href="{href(page, table_page(target), value)}">{esc(value)}</a>' if target else esc(value)
+        return f'<a href="{href(page, record_page(value))}">{esc(value)}</a>'
     if ref := field.rules.get("x-listOf"):
         return ref.delimiter.join(f'<a href="{href(page, table_page(ref.resource), v)}">{esc(v)}</a>'
                                   for v in value.split(ref.delimiter))
@@ -69,6 +88,59 @@ def records(site: Site, table: Table, page: str) -> str:
     return html_table(header, body, "records", ids)
 
 
+def party_table(site: Site) -> str | None:
+    """The reference table the record tables point at most often (the parties): the list's "who" column."""
+    records = {t.name for t in record_tables(site.package)}
+    found = Counter(fk.resource for t in record_tables(site.package) for fk in t.foreign_keys
+                    if len(fk.fields) == 1 and fk.resource not in records)
+    return found.most_common(1)[0][0] if found else None
+
+
+def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
+    """A compact list of the records: date at its precision, one line, who, each code list and each count;
+    docs/assets/explorer.js adds sorting, search and filters in the browser."""
+    when, parties = date_field(table), party_table(site)
+    who = [fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource == parties]
+    codes = [f for f in table.fields if f.codes and f.name not in folded(table)]
+    header = (["Date"] if when else []) + ["Record"] + (["Who"] if who else []) \
+        + [esc(words(f.name)) for f in codes] + [esc(words(c.parts[0].name.rsplit("_", 1)[0])) for c in counts(table)]
+    rows, ids = [], []
+    ordered = sorted(look.rows[table.name].values(), key=lambda r: (r.get(when.name) or "") if when else "")
+    for r in ordered:
+        key = r[table.primary_key[0]]
+        cells = [f'<span class="nw">{esc(iso_cut(r[when.name], precision(table, when, r)))}</span>'
+                 if r.get(when.name) else ""] if when else []
+        line = one_line(r.get("summary") or "", 150) or key
+        cells.append(f'<a href="{href(page, record_page(key))}">{esc(line)}</a> <code class="rid">{esc(key)}</code>')
+        if who:
+            cells.append(esc(PARTS.join(names_of(look, table, r, parties))))
+        cells += [f'<span title="{attr(f.label(r[f.name]))}">{esc(r[f.name].replace("_", " "))}</span>'
+                  if r.get(f.name) else "" for f in codes]
+        cells += [esc(c.text(r)) for c in counts(table)]
+        rows.append(cells)
+        ids.append(key)
+    first = 1 if when else 0
+    config = {"codes": [first + 1 + (1 if who else 0) + i for i in range(len(codes))]}
+    if when:
+        config["date"] = 0
+    if who:
+        config["party"] = first + 1
+    listing = html_table(header, rows, "records explorer", ids)
+    return listing.replace('<table class="records explorer"',
+                           f'<table class="records explorer" data-explorer="{attr(json.dumps(config))}"', 1)
+
+
+def copy_vendor(stage: Path) -> None:
+    """The front-end files the site serves, from node_modules (installed by `make build` from package-lock.json)."""
+    folder = stage / "assets" / "vendor"
+    folder.mkdir(parents=True, exist_ok=True)
+    for source, name in VENDOR.items():
+        path = ROOT / "node_modules" / source
+        if not path.is_file():
+            raise RuntimeError(f"{path} not found: run `make node_modules/.installed` (npm ci) first")
+        shutil.copyfile(path, folder / name)
+
+
 def download_links(site: Site, names: list[str], page: str) -> str:
     depth = "../" * page.count("/")
     versioned = f"{site.package.name}-{site.package.version}-"  # the release stage's names for single files
@@ -77,8 +149,9 @@ def download_links(site: Site, names: list[str], page: str) -> str:
     return " · ".join(shown) or "none yet"
 
 
-def table_markdown(site: Site, table: Table) -> str:
+def table_markdown(site: Site, table: Table, look: Lookup) -> str:
     page = table_page(table.name)
+    is_record = table.name in look.records
     referenced_by = sorted({t.name for t, _ in site.package.referencing(table)})
     n = site.frames[table.name].height
     facts = [f"**Rows:** {n}",
@@ -91,13 +164,17 @@ def table_markdown(site: Site, table: Table) -> str:
         "---", "hide:", "  - toc", "---", "",
         f"# {esc(table.title or table.name)}", "", esc(table.description), "",
         " · ".join(facts), "",
+        *(["## Records", "",
+            f"All {n} records, oldest first. Each line opens the record's page, with every field and its sources. "
+            "Sort by a column heading, search, or filter by a code, a party or a date range.", "",
+            record_list(site, look, table, page) if n else "No records yet.", ""] if is_record else []),
         "## Data dictionary", "",
         f"Generated from `{table.schema_path}`, the file the validator reads. A field that is not required may "
         "be empty; an empty cell means the sources do not give the value.", "",
         dictionary(site, table, page), "",
-        "## Records", "",
+        *(["## Records", "",
         f"All {n} rows of `{table.path}`, in file order. Hover over a code to read its meaning.", "",
-        records(site, table, page) if n else "No records yet.", ""])
+        records(site, table, page) if n else "No records yet.", ""] if not is_record else [])])
 
 
 def tables_index(site: Site) -> str:
@@ -111,6 +188,8 @@ def tables_index(site: Site) -> str:
 
 def write(site: Site, stage: Path) -> dict[str, str]:
     """Every table page and the tables index, by their path in the docs tree."""
-    pages = {table_page(t.name): table_markdown(site, t) for t in site.package.tables}
+    copy_vendor(stage)
+    look = Lookup(site)
+    pages = {table_page(t.name): table_markdown(site, t, look) for t in site.package.tables}
     pages[TABLES_ENTRY] = tables_index(site)
     return pages

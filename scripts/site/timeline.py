@@ -1,61 +1,133 @@
-"""The timeline page: three SVG charts drawn at build time and the chronological list of every record."""
+"""The timeline page: charts drawn at build time (each with its title, source line, a value per mark and its
+data as CSV) and the chronological list of every record, filterable by kind, status and date."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 from scripts import charts
 from scripts.site.context import Site, sql_file
-from scripts.site.html import esc, href, html_table, shown_date, table_page
+from scripts.site.html import attr, esc, href, html_table, shown_date
+from scripts.site.values import kind_name, long_date, one_line, record_page, record_tables
 
-EVENT_KINDS = {"meetings": "Meeting", "prisoner_transfers": "Prisoner transfer",
-               "mine_map_handovers": "Mine-map handover", "claims": "Claim"}
+PAGE = "timeline.md"
+
+
+def csv_bytes(header: list[str], rows: list[tuple]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def source_words(site: Site) -> str:
+    d = site.package.descriptor
+    return f"Source: {d.get('title', d['name'])}, version {site.package.version or 'unreleased'}"
+
+
+def mines_panels(site: Site) -> tuple[list, list, list, list]:
+    """The handovers' reported figures and the figures each side claimed, as chart panels and CSV rows."""
+    h_header, handovers = site.query(sql_file("mines_per_handover"))
+    c_header, claimed = site.query(sql_file("mines_claimed"))
+    bars = []
+    for hid, day, precision, giver, taker, low, best, high, qualifier in handovers:
+        when = shown_date(day, precision)
+        figure = f"{best:,} mines ({str(qualifier).replace('_', ' ')})" if best is not None else "no figure reported"
+        words = f"{hid}, {long_date(day, precision)}: {giver} to {taker}, {figure}"
+        bars.append((f"{when} {hid}", low, best, high, words))
+    panels = [("Reported on the maps of each handover", "mines", bars)]
+    for unit in sorted(dict.fromkeys(r[8] for r in claimed), key=lambda u: u != "mines"):
+        rows = [r for r in claimed if r[8] == unit]
+        panel = [(f"{shown_date(r[1], r[2])} {r[3]}", None, r[6], None,
+                  f"{r[0]}, {long_date(r[1], r[2])}: {r[3]}{' (' + r[4] + ')' if r[4] else ''} said "
+                  f"{r[6]:,.0f} {unit} ({str(r[7] or '').replace('_', ' ')})"
+                  + (f", about {r[9]}" if r[9] else "")) for r in rows]
+        panels.append((f"Totals claimed, by claimant ({unit})", unit, panel))
+    return panels, [h_header, handovers], [c_header, claimed], handovers
 
 
 def write_charts(site: Site, folder: Path) -> tuple[int, int, int]:
     folder.mkdir(parents=True, exist_ok=True)
     last = site.query("SELECT max(date) FROM events")[1][0][0] or charts.FIRST_MONTH
-    svgs = {"events-per-month.svg": charts.events_per_month(site.query(sql_file("events_per_month"))[1], last),
-            "people-per-month.svg": charts.people_per_month(site.query(sql_file("people_per_month"))[1], last),
-            "mines-mapped.svg": charts.mines_over_time(site.query(sql_file("mines_mapped"))[1], last)}
-    for name, svg in svgs.items():
-        (folder / name).write_bytes(svg)
+    source = source_words(site)
+    events = site.query(sql_file("events_per_month"))[1]
+    people = site.query(sql_file("people_per_month"))[1]
+    panels, handover_rows, claim_rows, _ = mines_panels(site)
+    files = {
+        "events-per-month.svg": charts.stacked_months_titled(
+            events, "Records per month", last, "Meetings held, transfers and handovers per month", source, "records"),
+        "events-per-month.csv": csv_bytes(["month", "kind", "records"], events),
+        "people-per-month.svg": charts.stacked_months_titled(
+            people, "People (best estimate)", last, "People transferred per month, by direction", source, "people"),
+        "people-per-month.csv": csv_bytes(["month", "direction", "people_best"], people),
+        "mines.svg": charts.ranged_bars(panels, "Mines on the maps handed over: reported and claimed", source),
+        "mines-per-handover.csv": csv_bytes(*handover_rows),
+        "mines-claimed.csv": csv_bytes(*claim_rows),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
     return site.query(sql_file("left_out_of_charts"))[1][0]
+
+
+def chart(name: str, alt: str, downloads: list[tuple[str, str]], css: str = "") -> str:
+    """The chart as an `<object>` (so its marks' titles show on hover), in a box that scrolls on a phone,
+    with its data as CSV."""
+    links = " · ".join(f'<a href="../charts/{attr(f)}" download>{esc(t)}</a>' for f, t in downloads)
+    return (f'<div class="chart-wrap {attr(css)}"><object type="image/svg+xml" data="../charts/{attr(name)}" '
+            f'role="img" aria-label="{attr(alt)}">{esc(alt)}</object></div>\n<p class="meta">Data: {links}</p>')
 
 
 def chronology(site: Site) -> list[str]:
     _, events = site.query(sql_file("chronology"))
-    out = []
-    for year in sorted({e[2].year for e in events}):
-        rows = [[shown_date(d, p), esc(EVENT_KINDS.get(kind, kind)), esc(summary), esc(status),
-                 f'<a href="{href("timeline.md", table_page(kind), rid)}">{esc(rid)}</a>']
-                for rid, kind, d, p, summary, status in events if d.year == year]
-        out += [f"### {year}", "", html_table(["Date", "Kind", "Summary", "Status", "Record"], rows, "chronology"), ""]
-    return out or ["No records yet.", ""]
+    kinds = {t.name: kind_name(t) for t in record_tables(site.package)}
+    rows, ids = [], []
+    for rid, kind, d, p, summary, status in events:
+        rows.append([f'<span class="nw">{esc(shown_date(d, p))}</span>',
+                     f'<a href="{href(PAGE, record_page(rid))}">{esc(one_line(summary or rid, 150))}</a> '
+                     f'<code class="rid">{esc(rid)}</code>',
+                     esc(kinds.get(kind, kind)), esc(str(status or "").replace("_", " "))])
+        ids.append(rid)
+    if not rows:
+        return ["No records yet.", ""]
+    table = html_table(["Date", "Record", "Kind", "Status"], rows, "chronology explorer", ids)
+    config = attr(json.dumps({"date": 0, "codes": [2, 3]}))
+    return [table.replace('<table class="chronology explorer"',
+                          f'<table class="chronology explorer" data-explorer="{config}"', 1), ""]
 
 
 def timeline_markdown(site: Site, folder: Path) -> str:
     year_only, no_people, no_mines = write_charts(site, folder / "charts")
     return "\n".join([
         "# Timeline", "",
-        "Charts drawn from the package when the site was built. Records whose date is known only to the year "
-        f"are left out of the monthly charts ({year_only} such records).", "",
+        "Charts drawn from the package when the site was built; hover over a bar to read its value. Records "
+        f"whose date is known only to the year are left out of the monthly charts ({year_only} such records).", "",
+        "## Chronological list", "",
+        "Every meeting, transfer, handover and claim, oldest first. Dates show only what is known. Filter by "
+        "kind of record (claims apart from events), by status or by date range; each line opens the record.", "",
+        *chronology(site),
         "## Events per month", "",
-        "![Bar chart: meetings held, prisoner transfers and mine-map handovers per month]"
-        "(charts/events-per-month.svg)", "",
+        chart("events-per-month.svg", "Bar chart: meetings held, prisoner transfers and mine-map handovers per month",
+              [("events-per-month.csv", "events per month (CSV)")]), "",
         "A two-way exchange of prisoners counts as two transfers, one per direction. Meetings that were "
-        "cancelled, proposed or postponed are listed below but not counted here.", "",
-        "## Mines reported as mapped", "",
-        "![Step chart: cumulative number of mines shown on the maps handed over](charts/mines-mapped.svg)", "",
-        "Running total of the mines the sources say the handed-over maps show, with the range between the "
-        f"lowest and highest figures. Handovers with no reported figure are left out ({no_mines}).", "",
+        "cancelled, proposed or postponed are listed above but not counted here.", "",
+        "## Mines on the maps handed over", "",
+        chart("mines.svg", "Bar charts: the mines reported on the maps of each handover, and the totals each "
+              "side claimed", [("mines-per-handover.csv", "handovers (CSV)"), ("mines-claimed.csv", "claims (CSV)")],
+              "narrow"),
+        "",
+        "Top: the figure the sources report for the maps of each handover, with its range where they give one "
+        f"({no_mines} handovers have no reported figure). Below: the totals claimed by each side, as attributed "
+        "claims; they are what the claimant said, not a sum of the handovers.", "",
         "## People transferred per month", "",
-        "![Bar chart: people transferred per month, by direction](charts/people-per-month.svg)", "",
+        chart("people-per-month.svg", "Bar chart: people transferred per month, by direction",
+              [("people-per-month.csv", "people per month (CSV)")]), "",
         f"Best estimates of head counts, by direction. Transfers with no reported figure are left out ({no_people}).",
-        "", "## Chronological list", "",
-        "Every meeting, transfer, handover and claim, oldest first. Dates show only what is known.", "",
-        *chronology(site)])
+        ""])
 
 
 def write(site: Site, stage: Path) -> dict[str, str]:
-    return {"timeline.md": timeline_markdown(site, stage)}
+    return {PAGE: timeline_markdown(site, stage)}

@@ -1,0 +1,238 @@
+"""The Map page: SVG maps drawn at build time (no tiles, no script, no request leaves the site).
+
+Country outlines come from Natural Earth through the `world-atlas` npm package (TopoJSON, decoded here); the
+marks are the places of the package that have coordinates, and the places a record lists as the area it covers
+(`x-listOf` a places table: the districts of the mine-map handovers) are drawn apart. Each mark links to the
+records that name the place: the record's page when there is one, else the place's list below the maps."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from scripts.package import ROOT, Table
+from scripts.site.context import Site
+from scripts.site.html import attr, esc, external_link, href
+from scripts.site.values import Lookup, date_field, iso_cut, one_line, precision, record_page, record_tables
+
+PAGE = "map.md"
+ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
+WIDTH = 800
+# (title, west, south, east, north): the South Caucasus, then the wider area where most meetings took place.
+VIEWS = [("The South Caucasus", 43.3, 38.3, 50.6, 42.0),
+         ("Where the meetings took place", -12.0, 23.0, 84.0, 62.0)]
+COLOURS = {"area": "#D55E00", "place": "#0072B2"}
+
+
+def place_tables(site: Site) -> list[Table]:
+    """Tables whose rows have coordinates (a `latitude` and a `longitude` number field)."""
+    return [t for t in site.package.tables if {"latitude", "longitude"} <= set(t.field_names)]
+
+
+def mentions(site: Site, look: Lookup, places: Table) -> tuple[dict[str, list[tuple[Table, dict]]], set[str]]:
+    """For each place, the records that name it (by a foreign key or in a list), and the places that are the
+    area of some record (named in an `x-listOf` field)."""
+    out: dict[str, list[tuple[Table, dict]]] = {}
+    areas: set[str] = set()
+    for table in record_tables(site.package):
+        for f in table.fields:
+            fk = table.foreign_key(f.name)
+            ref = f.rules.get("x-listOf")
+            if not ((fk and fk.resource == places.name) or (ref and ref.resource == places.name)):
+                continue
+            for row in look.rows[table.name].values():
+                if not row.get(f.name):
+                    continue
+                keys = row[f.name].split(ref.delimiter) if ref else [row[f.name]]
+                for key in keys:
+                    out.setdefault(key, []).append((table, row))
+                    if ref:
+                        areas.add(key)
+    return out, areas
+
+
+def mercator(lon: float, lat: float) -> tuple[float, float]:
+    lat = max(min(lat, 85.0), -85.0)
+    return math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+class View:
+    def __init__(self, west: float, south: float, east: float, north: float):
+        self.x0, self.y0 = mercator(west, north)
+        x1, y1 = mercator(east, south)
+        self.scale = WIDTH / (x1 - self.x0)
+        self.height = round((self.y0 - y1) * self.scale)
+        self.box = (west, south, east, north)
+
+    def point(self, lon: float, lat: float) -> tuple[float, float]:
+        x, y = mercator(lon, lat)
+        return (x - self.x0) * self.scale, (self.y0 - y) * self.scale
+
+    def inside(self, lon: float, lat: float) -> bool:
+        west, south, east, north = self.box
+        return west <= lon <= east and south <= lat <= north
+
+
+def decode_arcs(topo: dict) -> list[list[tuple[float, float]]]:
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+    return arcs
+
+
+def ring(arcs: list, indexes: list[int]) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
+    for i in indexes:
+        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
+        points.extend(arc[1:] if points else arc)
+    return points
+
+
+def country_rings(topo: dict) -> list[tuple[str, list[list[tuple[float, float]]]]]:
+    arcs = decode_arcs(topo)
+    out = []
+    for g in topo["objects"]["countries"]["geometries"]:
+        polygons = g["arcs"] if g.get("type") == "MultiPolygon" else [g["arcs"]] if g.get("type") == "Polygon" else []
+        rings = [ring(arcs, r) for polygon in polygons for r in polygon]
+        out.append((g.get("properties", {}).get("name", ""), rings))
+    return out
+
+
+def inside(point: tuple[float, float], ring: list[tuple[float, float]]) -> bool:
+    """Whether the point lies inside the ring (even-odd rule), so a country's name is written on it."""
+    x, y = point
+    found = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            found = not found
+    return found
+
+
+def outline_path(view: View, rings: list[list[tuple[float, float]]]) -> tuple[str, tuple[float, float] | None]:
+    """The rings that touch the view as one SVG path (points closer than a pixel dropped), and a point inside
+    the largest of them for the country's name."""
+    west, south, east, north = view.box
+    parts, best, best_area = [], None, 0.0
+    for r in rings:
+        lons, lats = [p[0] for p in r], [p[1] for p in r]
+        if max(lons) < west - 5 or min(lons) > east + 5 or max(lats) < south - 5 or min(lats) > north + 5:
+            continue
+        pts, last = [], None
+        for lon, lat in r:
+            x, y = view.point(lon, lat)
+            if last is None or abs(x - last[0]) + abs(y - last[1]) >= 1.0:
+                pts.append((x, y))
+                last = (x, y)
+        if len(pts) < 3:
+            continue
+        parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
+        seen = [(x, y) for x, y in pts if 20 < x < WIDTH - 20 and 20 < y < view.height - 20]
+        if len(seen) < 3:
+            continue
+        xs, ys = [p[0] for p in seen], [p[1] for p in seen]
+        area = (max(xs) - min(xs)) * (max(ys) - min(ys))  # of the part in view, where the name goes
+        centre = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
+        mean = (sum(xs) / len(xs), sum(ys) / len(ys))
+        spot = next((c for c in (centre, mean) if inside(c, pts)), None)
+        if spot and area > best_area:
+            best, best_area = spot, area
+    return "".join(parts), best if best_area > 1500 else None
+
+
+def record_words(table: Table, row: dict) -> str:
+    when = date_field(table)
+    date = iso_cut(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "n.d."
+    return f"{date}: {one_line(row.get('summary') or row[table.primary_key[0]], 100)}"
+
+
+def draw(view: View, title: str, countries: list, marks: list[dict], unlabelled: View | None = None) -> str:
+    """One map as inline SVG (one line, so Markdown leaves it alone); marks inside `unlabelled` (drawn larger
+    on another map) get no name."""
+    shapes, names = [], []
+    for name, rings in countries:
+        d, label_at = outline_path(view, rings)
+        if d:
+            shapes.append(f'<path d="{d}"><title>{esc(name)}</title></path>')
+            if label_at:
+                names.append(f'<text x="{label_at[0]:.0f}" y="{label_at[1]:.0f}" class="country">{esc(name)}</text>')
+    dots = []
+    for m in sorted(marks, key=lambda m: m["area"]):
+        x, y = view.point(m["lon"], m["lat"])
+        radius = 4 + min(len(m["records"]), 30) ** 0.5 * 1.6
+        colour = COLOURS["area" if m["area"] else "place"]
+        count = len(m["records"])
+        hover = f"{m['name']}: {count} record{'s' if count != 1 else ''}"
+        hover += " (area of a handover)" if m["area"] else ""
+        dots.append(f'<a href="{attr(m["href"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
+                    f'fill="{colour}" fill-opacity=".75" stroke="#fff"><title>{esc(hover)}</title></circle>'
+                    + ("" if unlabelled and unlabelled.inside(m["lon"], m["lat"]) else
+                       f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}" class="place">{esc(m["name"])}</text>')
+                    + "</a>")
+    return (f'<svg class="map" viewBox="0 0 {WIDTH} {view.height}" role="img" aria-label="{attr(title)}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
+            f'<rect width="{WIDTH}" height="{view.height}" class="sea"/>'
+            f'<g class="countries">{"".join(shapes)}</g><g class="country-names">{"".join(names)}</g>'
+            f'<g class="marks">{"".join(dots)}</g></svg>')
+
+
+def map_markdown(site: Site) -> str:
+    look = Lookup(site)
+    tables = place_tables(site)
+    if not tables or not ATLAS.is_file():
+        why = "no table with coordinates" if not tables else f"{ATLAS.name} not found (run npm ci)"
+        return "\n".join(["# Map", "", f"No map: {esc(why)}.", ""])
+    places = tables[0]
+    named, areas = mentions(site, look, places)
+    countries = country_rings(json.loads(ATLAS.read_text(encoding="utf-8")))
+    key = places.primary_key[0]
+    marks, missing = [], []
+    for row in look.rows[places.name].values():
+        pid, records = row[key], named.get(row[key], [])
+        if not records:
+            continue
+        if not (row.get("latitude") and row.get("longitude")):
+            missing.append(row)
+            continue
+        target = record_page(records[0][1][records[0][0].primary_key[0]]) if len(records) == 1 else None
+        marks.append({"id": pid, "name": look.name(places.name, pid), "lat": float(row["latitude"]),
+                      "lon": float(row["longitude"]), "area": pid in areas, "records": records,
+                      "href": href(PAGE, target) if target else f"#place-{pid}"})
+    out = ["---", "hide:", "  - toc", "---", "", "# Map", "",
+           "Every place of the package that has coordinates and that a record names, drawn when the site was built "
+           "(country outlines: Natural Earth, 1:50m, through the world-atlas package). "
+           '<span class="legend area">●</span> districts that mine-map handovers cover; '
+           '<span class="legend place">●</span> places of meetings, transfers and detention. The larger the dot, '
+           "the more records; select one to open its record or its list below.", ""]
+    for i, (title, *box) in enumerate(VIEWS):
+        view = View(*box)
+        shown = [m for m in marks if view.inside(m["lon"], m["lat"])]
+        inner = View(*VIEWS[0][1:]) if i else None
+        out += [f"## {esc(title)}", "", f'<div class="map-wrap">{draw(view, title, countries, shown, inner)}</div>', ""]
+    outside = [m for m in marks if not any(View(*box).inside(m["lon"], m["lat"]) for _, *box in VIEWS)]
+    if outside or missing:
+        names = [m["name"] for m in outside] + [look.name(places.name, r[key]) for r in missing]
+        out += [f"Not on these maps: {esc(', '.join(names))} (listed below).", ""]
+    out += ["## Records by place", ""]
+    url_field = next((f.name for f in places.fields if (f.pattern or "").startswith("https?://")), None)
+    items = []
+    for m in sorted(marks + [{"id": r[key], "name": look.name(places.name, r[key]), "records": named[r[key]],
+                              "area": r[key] in areas} for r in missing], key=lambda m: m["name"].casefold()):
+        links = "".join(f'<li><a href="{href(PAGE, record_page(r[t.primary_key[0]]))}">'
+                        f"{esc(record_words(t, r))}</a></li>" for t, r in m["records"])
+        source = look.rows[places.name][m["id"]].get(url_field) if url_field else None
+        where = f' <span class="meta">({external_link(source, "coordinates")})</span>' if source else ""
+        items.append(f'<li id="place-{attr(m["id"])}"><strong>{esc(m["name"])}</strong>{where}: '
+                     f'{len(m["records"])} record(s)<ul>{links}</ul></li>')
+    out += [f'<ul class="places">{"".join(items)}</ul>', ""]
+    return "\n".join(out)
+
+
+def write(site: Site, stage: Path) -> dict[str, str]:
+    return {PAGE: map_markdown(site)}

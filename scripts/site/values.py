@@ -1,0 +1,216 @@
+"""A record's values in plain words, read from the model: which tables hold records, dates cut to their
+precision, counts as ranges with their qualifier, codes with their labels, references by the name of what
+they point at. Shared by the table lists, the record pages, the timeline and the map; every value leaves here
+through `html.esc` (or as plain text for a `title` attribute, which callers pass through `attr`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from scripts.package import Field, Package, Table
+from scripts.site.context import Site
+from scripts.site.html import attr, esc, external_link, href
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+LABEL_FIELDS = ("name", "title")  # the field that names a row of a reference table, when it has one
+
+
+def record_tables(package: Package) -> list[Table]:
+    """The tables whose rows are records: those a field marked `x-everyRecordCited` references."""
+    names = [t.resource for table in package.tables for f in table.fields if f.rules.get("x-everyRecordCited")
+             for t in f.rules.get("x-referencesAny", ())]
+    return [package.table(n) for n in dict.fromkeys(names)]
+
+
+def citation_table(package: Package) -> tuple[Table, Field] | None:
+    """The table linking records to sources, and its record field."""
+    return next(((t, f) for t in package.tables for f in t.fields if f.rules.get("x-everyRecordCited")), None)
+
+
+def record_page(record_id: str) -> str:
+    return f"records/{record_id}.md"
+
+
+def kind_name(table: Table) -> str:
+    """`prisoner_transfers` → `Prisoner transfer`: the singular of the table's title or name."""
+    text = (table.title or table.name.replace("_", " "))
+    text = text[:-1] if text.endswith("s") else text
+    return text[:1].upper() + text[1:].lower() if not table.title else text[:1].upper() + text[1:]
+
+
+def words(name: str) -> str:
+    """A field name as words: `people_best` → `People best`, `detention_place_id` → `Detention place`,
+    `party_ids` → `Parties`."""
+    if name.endswith("_ids"):
+        base = name[:-4]
+        name = base[:-1] + "ies" if base.endswith("y") else base + "s"
+    name = name.removesuffix("_id")
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def iso_cut(value: object, precision: object) -> str:
+    """A date cut to what is known: `2021-06` when only the month is."""
+    text = "" if value is None else str(value)
+    return {"month": text[:7], "year": text[:4]}.get(str(precision), text)
+
+
+def long_date(value: object, precision: object) -> str:
+    """`12 June 2021`, `June 2021` or `2021`, as far as the date is known."""
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_field(table: Table) -> Field | None:
+    """The table's main date: the first date field whose precision is given, else the first date field."""
+    dates = [f for f in table.fields if f.type.name == "date"]
+    return next((f for f in dates if "x-precisionField" in f.rules), dates[0] if dates else None)
+
+
+def precision(table: Table, field: Field, row: dict) -> str:
+    name = field.rules.get("x-precisionField")
+    return (row.get(name) or "day") if name else "day"
+
+
+def number(value: object) -> str:
+    try:
+        f = float(str(value))
+    except ValueError:
+        return str(value)
+    return f"{int(f):,}" if f == int(f) else f"{f:,}"
+
+
+@dataclass(frozen=True)
+class Count:
+    """A figure given as min, best and max with a qualifier (`x-qualifies`)."""
+
+    qualifier: Field
+    parts: tuple[Field, ...]
+
+    def text(self, row: dict) -> str:
+        q = row.get(self.qualifier.name)
+        values = [row.get(f.name) or None for f in self.parts]
+        if not any(values):
+            return (q or "not given").replace("_", " ")
+        low, best, high = values[0], values[len(values) // 2], values[-1]
+        if low and high and low != high:
+            span, extra = f"{number(low)}–{number(high)}", [f"best {number(best)}"] if best else []
+        else:
+            span, extra = number(best or low or high), []
+        if q:
+            extra.append(str(q).replace("_", " "))
+        return span + (f" ({', '.join(extra)})" if extra else "")
+
+
+def counts(table: Table) -> list[Count]:
+    out = []
+    for f in table.fields:
+        if parts := f.rules.get("x-qualifies"):
+            out.append(Count(f, tuple(table.field(n) for n in parts)))
+    return out
+
+
+def folded(table: Table) -> set[str]:
+    """Fields shown as part of another: precisions (with their date) and the parts of a count."""
+    out = {f.rules["x-precisionField"] for f in table.fields if "x-precisionField" in f.rules}
+    for c in counts(table):
+        out |= {c.qualifier.name} | {f.name for f in c.parts}
+    return out
+
+
+class Lookup:
+    """Every row of every table by primary key, and the name to show for it."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.package = site.package
+        self.rows: dict[str, dict[str, dict]] = {}
+        for t in self.package.tables:
+            if len(t.primary_key) == 1:
+                self.rows[t.name] = {r[t.primary_key[0]]: r for r in site.rows(t.name)}
+        self.records = {t.name for t in record_tables(self.package)}
+        self.table_of = {rid: t for t in self.records for rid in self.rows.get(t, {})}
+
+    def name(self, table: str, key: str) -> str:
+        """The row's name (its `name` or `title` field, else the names of what it refers to), else its key."""
+        row = self.rows.get(table, {}).get(key)
+        if row is None:
+            return key
+        for f in LABEL_FIELDS:
+            if row.get(f):
+                return row[f]
+        t = self.package.table(table)
+        for fk in t.foreign_keys:
+            if len(fk.fields) == 1 and row.get(fk.fields[0]) and fk.resource != table:
+                return self.name(fk.resource, row[fk.fields[0]])
+        return key
+
+    def summary(self, record_id: str) -> str:
+        table = self.table_of.get(record_id)
+        row = self.rows.get(table, {}).get(record_id, {}) if table else {}
+        return row.get("summary") or ""
+
+
+def who(look: Lookup, table: Table, row: dict, resource: str | None = None) -> list[str]:
+    """The names a record's references give (those to `resource` only, when given), a pair of fields one of
+    which must differ from the other (`x-differentFrom`: from and to) shown as `A → B`."""
+    refs = [fk.fields[0] for fk in table.foreign_keys
+            if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])
+            and (resource is None or fk.resource == resource)]
+    names = {n: look.name(table.foreign_key(n).resource, row[n]) for n in refs}
+    pairs = {f.name: f.rules["x-differentFrom"] for f in table.fields if f.rules.get("x-differentFrom") in names}
+    shown = [f"{names[b]} → {names[a]}" for a, b in pairs.items() if a in names]
+    shown += [names[n] for n in refs if n not in pairs and n not in pairs.values()]
+    return list(dict.fromkeys(shown))
+
+
+def one_line(text: str, limit: int = 140) -> str:
+    """The first sentence of `text`, cut at a word to `limit` characters."""
+    text = " ".join(str(text or "").split())
+    first = text.split(". ")[0]
+    first = first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
+    return first.rstrip(".")
+
+
+def value_html(look: Lookup, table: Table, field: Field, row: dict, page: str) -> str:
+    """One field's value on a page, as HTML, in plain words."""
+    value = row.get(field.name)
+    if value is None or value == "":
+        return ""
+    if field.type.name == "date":
+        return esc(long_date(value, precision(table, field, row)))
+    if fk := table.foreign_key(field.name):
+        return reference_html(look, fk.resource, value, page)
+    if field.rules.get("x-referencesAny"):
+        target = look.table_of.get(value)
+        return reference_html(look, target, value, page) if target else esc(value)
+    if ref := field.rules.get("x-listOf"):
+        return ", ".join(reference_html(look, ref.resource, v, page) for v in value.split(ref.delimiter))
+    if (field.pattern or "").startswith("https?://"):
+        return external_link(value, value)
+    if field.codes:
+        label = field.label(value)
+        return esc(value.replace("_", " ")) + (f' <span class="meta">({esc(label)})</span>' if label else "")
+    if field.type.name in ("integer", "number"):
+        return esc(number(value))
+    return esc(value)
+
+
+def reference_html(look: Lookup, table: str | None, key: str, page: str) -> str:
+    """A link to a record's page, or the name of a reference row linked to its line in the table's page."""
+    if table in look.records:
+        text = f"{key}: {one_line(look.summary(key), 90)}" if look.summary(key) else key
+        return f'<a href="{href(page, record_page(key))}">{esc(text)}</a>'
+    if table is None:
+        return esc(key)
+    name = look.name(table, key)
+    return f'<a href="{href(page, f"tables/{table}.md", key)}" title="{attr(key)}">{esc(name)}</a>'
