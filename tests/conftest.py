@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -162,3 +167,76 @@ def committed_release(committed_build: Path) -> Path:
     from scripts import release
 
     return release.release(load_package(ROOT), committed_build)
+
+
+# --- browser tests: one site, one server and one Chromium for the whole session ------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+PLANTED_MEETING = {"meeting_id": "mtg-9999", "date_start": "2021-01-01", "date_precision": "day", "status": "held",
+                   "level": "other", "format": "bilateral", "summary": XSS, "record_status": "provisional"}
+PLANTED_PUBLISHER = {"publisher_id": "planted", "name": "Planted <b>publisher</b>", "home_host": "planted.example.org",
+                     "kind": "other", "side": "third_party"}
+PLANTED_SOURCE = {"source_id": "src-0badc0de", "publisher_id": "planted", "title": XSS,
+                  "url": "https://example.org/planted?a=1&b=2", "language": "en", "kind": "other"}
+
+
+def append_row(csv_path: Path, row: dict) -> None:
+    with csv_path.open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    with csv_path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, header, lineterminator="\n").writerow(row)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the committed package plus one planted meeting and one planted source whose text is HTML,
+    built with the database the build stage writes: OUT, with OUT/site the pages."""
+    from scripts import build
+    from scripts.site.build import build_site
+
+    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
+    root = tmp_path_factory.mktemp("site-pkg")
+    for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, root / name)
+    for name in ("schemas", "data", "queries"):
+        shutil.copytree(ROOT / name, root / name)
+    append_row(root / "data" / "meetings.csv", PLANTED_MEETING)
+    append_row(root / "data" / "publishers.csv", PLANTED_PUBLISHER)
+    append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
+    out = tmp_path_factory.mktemp("site-out")
+    build.build(load_package(root), out)
+    build_site(root, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def base(site: Path):
+    """The site served on 127.0.0.1 by `python -m http.server`; its address."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(site / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (which never downloads a browser of its own)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

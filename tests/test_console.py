@@ -2,8 +2,8 @@
 with the rows DuckDB (Python) gives on the built database; a bad query shows DuckDB's error; data shows as text;
 results are capped; and no request leaves 127.0.0.1.
 
-The site is built once for this module from a copy of the package with one planted meeting whose summary is
-HTML, and served by `python -m http.server` on 127.0.0.1. The Query page is opened once; the queries run in it
+The site is the session's (tests/conftest.py: the package with a planted meeting whose summary is HTML),
+served on 127.0.0.1. The Query page is opened once; the queries run in it
 one after another, each by a click on its link in the page's list of examples. Chromium is Debian's.
 """
 
@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -27,59 +22,12 @@ import pytest
 from scripts import build
 from scripts.package import ROOT, load_package
 from scripts.site import console
-from scripts.site.build import build_site
+from tests.conftest import XSS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
-PLANTED = {"meeting_id": "mtg-9999", "date_start": "2021-01-01", "date_precision": "day", "status": "held",
-           "level": "other", "format": "bilateral", "summary": XSS, "record_status": "provisional"}
 FIRST = "SELECT status, count(*) FROM meetings GROUP BY ALL"
 LOAD_TIMEOUT = 180_000
-
-
-def append_row(path: Path, row: dict) -> None:
-    with path.open(encoding="utf-8", newline="") as f:
-        header = next(csv.reader(f))
-    with path.open("a", encoding="utf-8", newline="") as f:
-        csv.DictWriter(f, header, lineterminator="\n").writerow(row)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
-    root = tmp_path_factory.mktemp("console-pkg")
-    for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, root / name)
-    for name in ("schemas", "data", "queries"):
-        shutil.copytree(ROOT / name, root / name)
-    append_row(root / "data" / "meetings.csv", PLANTED)
-    out = tmp_path_factory.mktemp("console-out")
-    build.build(load_package(root), out)
-    build_site(root, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def base(site: Path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(site / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 class Console:
@@ -149,15 +97,10 @@ class Console:
 
 
 @pytest.fixture(scope="module")
-def page(base):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context()
-        yield Console(context, base)
-        context.close()
-        browser.close()
+def page(browser, base):
+    context = browser.new_context()
+    yield Console(context, base)
+    context.close()
 
 
 def as_text(database: Path, sql: str) -> tuple[list[str], list[list[str]]]:

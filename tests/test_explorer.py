@@ -9,23 +9,13 @@ downloads one.
 from __future__ import annotations
 
 import csv
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from scripts import build
 from scripts.package import ROOT, load_package
-from scripts.site.build import build_site
 from scripts.site.values import record_tables
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser
@@ -35,44 +25,6 @@ def rows(table: str) -> list[dict]:
     package = load_package(ROOT)
     with (ROOT / package.table(table).path).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
-    out = tmp_path_factory.mktemp("explorer")
-    build.build(load_package(ROOT), out)
-    build_site(ROOT, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def base(site: Path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(site / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -9,94 +9,23 @@ planted source whose text is HTML, plus the database and Parquet files of the bu
 from __future__ import annotations
 
 import csv
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from scripts import build
 from scripts.package import ROOT, load_package
-from scripts.site import build as site_build
+from tests.conftest import XSS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
-PLANTED_MEETING = {"meeting_id": "mtg-9999", "date_start": "2021-01-01", "date_precision": "day", "status": "held",
-                   "level": "other", "format": "bilateral", "summary": XSS, "record_status": "provisional"}
-PLANTED_PUBLISHER = {"publisher_id": "planted", "name": "Planted <b>publisher</b>", "home_host": "planted.example.org",
-                     "kind": "other", "side": "third_party"}
-PLANTED_SOURCE = {"source_id": "src-0badc0de", "publisher_id": "planted", "title": XSS,
-                  "url": "https://example.org/planted?a=1&b=<2>", "language": "en", "kind": "other"}
 
-
-
-def append_row(csv_path: Path, row: dict) -> None:
-    with csv_path.open(encoding="utf-8", newline="") as f:
-        header = next(csv.reader(f))
-    with csv_path.open("a", encoding="utf-8", newline="") as f:
-        csv.DictWriter(f, header, lineterminator="\n").writerow(row)
 
 
 def csv_rows(path: Path) -> int:
     with path.open(encoding="utf-8", newline="") as f:
         return sum(1 for _ in csv.DictReader(f))
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
-    root = tmp_path_factory.mktemp("pkg")
-    for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, root / name)
-    for name in ("schemas", "data", "queries"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, root / name)
-    append_row(root / "data" / "meetings.csv", PLANTED_MEETING)
-    append_row(root / "data" / "publishers.csv", PLANTED_PUBLISHER)
-    append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
-    out = tmp_path_factory.mktemp("out")
-    build.build(load_package(root), out)
-    site_build.build_site(root, out)
-    return out
-
-
-@pytest.fixture(scope="session")
-def base(site: Path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(site / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watched:
