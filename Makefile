@@ -49,11 +49,11 @@ bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and bui
 
 test: $(VENV)/.installed node_modules/.installed  ## lint, then run the test suite
 	$(VENV)/bin/ruff check scripts tests
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
-test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test but the browser tests
+test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test but the browser and kill tests
 	$(VENV)/bin/ruff check scripts tests
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -q -n 2 -m "not browser and not slow"
 
 lint: $(VENV)/.installed  ## ruff over scripts and tests
 	$(VENV)/bin/ruff check scripts tests

@@ -20,15 +20,29 @@ from scripts.rules import Rule, table_rules, with_values
 ROWS = "frame_rows"
 
 
-def verdicts(frame: pl.DataFrame, table: Table, rule: Rule) -> pl.DataFrame:
-    """One boolean per row of frame, in order: whether the row passes the rule (null counts as a pass)."""
-    with duckdb.connect() as con:
-        con.register(ROWS, frame)
-        return con.sql(f"SELECT coalesce({rule.sql}, true) AS passes FROM {with_values(table, ROWS)}").pl()
+class Verdicts:
+    """Every rule of one table judged over a frame in one DuckDB query, kept for the frame last judged:
+    pandera asks rule by rule, and a query per rule would cost a connection and a scan each."""
+
+    def __init__(self, table: Table, rules: list[Rule]):
+        self.table, self.rules = table, rules
+        self.seen: tuple | None = None
+        self.judged: pl.DataFrame | None = None
+
+    def of(self, frame: pl.DataFrame, rule: Rule) -> pl.LazyFrame:
+        """One boolean per row of frame, in order: whether the row passes the rule (null counts as a pass)."""
+        seen = (frame.height, tuple(frame.columns), int(frame.hash_rows().sum()) if frame.height else 0)
+        if seen != self.seen:
+            verdicts = ", ".join(f"coalesce({r.sql}, true) AS rule_{i}" for i, r in enumerate(self.rules))
+            with duckdb.connect() as con:
+                con.register(ROWS, frame)
+                self.judged = con.sql(f"SELECT {verdicts} FROM {with_values(self.table, ROWS)}").pl()
+            self.seen = seen
+        return self.judged.select(pl.col(f"rule_{self.rules.index(rule)}").alias("passes")).lazy()
 
 
-def rule_check(table: Table, rule: Rule) -> pa.Check:
-    return pa.Check(lambda data: verdicts(data.lazyframe.collect(), table, rule).lazy(), name=rule.name,
+def rule_check(verdicts: Verdicts, rule: Rule) -> pa.Check:
+    return pa.Check(lambda data: verdicts.of(data.lazyframe.collect(), rule), name=rule.name,
                     error=rule.message, description=rule.sql)
 
 
@@ -37,8 +51,8 @@ def unique_where_given(data: pa.PolarsData) -> pl.LazyFrame:
     return data.lazyframe.select(pl.col(data.key).is_null() | ~pl.col(data.key).is_duplicated())
 
 
-def column(table: Table, field: Field, rules: list[Rule]) -> pa.Column:
-    checks = [rule_check(table, r) for r in rules if r.local and r.name != "required"]
+def column(verdicts: Verdicts, field: Field, rules: list[Rule]) -> pa.Column:
+    checks = [rule_check(verdicts, r) for r in rules if r.local and r.name != "required"]
     if field.unique and not field.required:
         checks.append(pa.Check(unique_where_given, name="unique", error="duplicate value"))
     return pa.Column(pl.String, nullable=not field.required, unique=field.unique and field.required, checks=checks,
@@ -48,5 +62,6 @@ def column(table: Table, field: Field, rules: list[Rule]) -> pa.Column:
 def table_schema(table: Table, package: Package, today: dt.date | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one table: one text column per field, in the schema's order."""
     rules = table_rules(table, package, today or dt.date.today())
-    columns = {f.name: column(table, f, [r for r in rules if r.field == f.name]) for f in table.fields}
+    verdicts = Verdicts(table, [r for r in rules if r.local and r.name != "required"])
+    columns = {f.name: column(verdicts, f, [r for r in rules if r.field == f.name]) for f in table.fields}
     return pa.DataFrameSchema(columns, name=table.name, strict=True, ordered=True, description=table.description)

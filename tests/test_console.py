@@ -24,7 +24,7 @@ from scripts.package import ROOT, load_package
 from scripts.site import console
 from tests.conftest import XSS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one site
 
 FIRST = "SELECT status, count(*) FROM meetings GROUP BY ALL"
 LOAD_TIMEOUT = 180_000

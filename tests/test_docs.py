@@ -13,6 +13,7 @@ from scripts.package import ROOT, load_package
 from scripts.rules import field_words
 from scripts.site import build as site
 from scripts.site.html import esc, external_link, href, prose
+from tests.conftest import PackageCopy, package_copy
 
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
@@ -23,14 +24,22 @@ def prepare(root: Path, out: Path) -> None:
     site.prepare(root, out)
 
 
-@pytest.fixture
-def staged(package, tmp_path: Path):
+@pytest.fixture(scope="module")
+def fixture_copy(tmp_path_factory) -> PackageCopy:
+    """The fixture package, staged once for the tests that only read its pages."""
+    return package_copy(tmp_path_factory.mktemp("docs") / "pkg")
+
+
+@pytest.fixture(scope="module")
+def staged(fixture_copy: PackageCopy, tmp_path_factory):
     """Generate the pages of the fixture package (no mkdocs run) and return a reader of staged pages."""
-    prepare(package.root, tmp_path / "out")
-    return lambda page: (tmp_path / "out" / "docs" / page).read_text(encoding="utf-8")
+    out = tmp_path_factory.mktemp("docs-out")
+    prepare(fixture_copy.root, out)
+    return lambda page: (out / "docs" / page).read_text(encoding="utf-8")
 
 
-def test_every_table_has_a_page_naming_every_field_of_its_schema(package, staged):
+def test_every_table_has_a_page_naming_every_field_of_its_schema(fixture_copy, staged):
+    package = fixture_copy
     for table in load_package(package.root).tables:
         page = staged(f"tables/{table.name}.md")
         assert table.title in page
@@ -39,7 +48,8 @@ def test_every_table_has_a_page_naming_every_field_of_its_schema(package, staged
             assert prose(field.description) in page
 
 
-def test_every_code_is_listed_with_its_label(package, staged):
+def test_every_code_is_listed_with_its_label(fixture_copy, staged):
+    package = fixture_copy
     for table in load_package(package.root).tables:
         page = staged(f"tables/{table.name}.md")
         for field in table.fields:
@@ -47,7 +57,8 @@ def test_every_code_is_listed_with_its_label(package, staged):
                 assert f"<dt><code>{esc(c.value)}</code></dt><dd>{prose(c.label)}</dd>" in page
 
 
-def test_every_rule_of_a_field_is_worded_in_its_data_dictionary(package, staged):
+def test_every_rule_of_a_field_is_worded_in_its_data_dictionary(fixture_copy, staged):
+    package = fixture_copy
     package_model = load_package(package.root)
     page = staged("tables/prisoner_transfers.md")
     table = package_model.table("prisoner_transfers")
@@ -56,7 +67,8 @@ def test_every_rule_of_a_field_is_worded_in_its_data_dictionary(package, staged)
             assert prose(words) in page, (field.name, words)
 
 
-def test_a_table_page_shows_as_many_records_as_its_csv(package, staged):
+def test_a_table_page_shows_as_many_records_as_its_csv(fixture_copy, staged):
+    package = fixture_copy
     page = staged("tables/meetings.md")
     assert page.count('<tr id="mtg-') == len(package.rows["meetings"])
     assert "**Rows:** 1" in page
@@ -91,14 +103,14 @@ def test_the_json_ld_cannot_be_closed_by_a_value(package, tmp_path):
     assert data["temporalCoverage"] == "2021-01-11/2021-08-14"
 
 
-def test_the_home_page_counts_come_from_the_data(package, staged):
+def test_the_home_page_counts_come_from_the_data(staged):
     home = staged("index.md")
     assert "<!-- generated:" not in home
     assert '<a href="tables/meetings/">Meetings</a></td><td>1</td>' in home
     assert '<a href="tables/sources/">Sources</a></td><td>2</td>' in home
 
 
-def test_the_sources_page_links_each_source_to_the_records_citing_it(package, staged):
+def test_the_sources_page_links_each_source_to_the_records_citing_it(staged):
     page = staged("bibliography.md")
     assert '<a href="../tables/meetings/#mtg-0001">mtg-0001</a>' in page
     assert 'rel="noopener noreferrer" target="_blank"' in page

@@ -18,7 +18,7 @@ from scripts.site.values import record_tables
 
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one site
 
 
 def rows(table: str) -> list[dict]:

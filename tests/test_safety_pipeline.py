@@ -54,6 +54,7 @@ def staging_left(out: Path) -> list[str]:
     return sorted(p.name for p in out.glob(".staging-*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["snapshot", "validated", "stage-build", "stage-release", "released"])
 def test_a_build_killed_before_the_swap_leaves_the_previous_outputs_byte_identical(setup, point):
     root, out, before = setup
@@ -66,6 +67,7 @@ def test_a_build_killed_before_the_swap_leaves_the_previous_outputs_byte_identic
     assert staging_left(out) == [] and len(list((out / "releases").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_a_build_killed_right_after_the_swap_leaves_the_new_outputs_whole(setup, tmp_path):
     root, out, before = setup
     process = build_process(root, out, FAST, PIPELINE_KILL_AT="swapped")
@@ -76,6 +78,7 @@ def test_a_build_killed_right_after_the_swap_leaves_the_new_outputs_whole(setup,
     assert snapshot(out) == snapshot(clean) != before
 
 
+@pytest.mark.slow
 def test_a_build_killed_mid_stage_leaves_previous_outputs_and_no_temporary_files_behind(setup, tmp_path):
     root, out, before = setup
     system_tmp = tmp_path / "system-tmp"
@@ -102,6 +105,7 @@ def wait_for_lock(out: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)  # blocks until no process holds it
 
 
+@pytest.mark.slow
 def test_a_stage_orphaned_by_a_killed_build_holds_the_lock_until_it_ends(setup, capsys):
     root, out, before = setup
     process = build_process(root, out, ["build", "release", "site.build"])
@@ -197,6 +201,7 @@ def test_published_names_are_symlinks_into_the_live_release(setup):
     assert (out / "parquet" / "meetings.parquet").is_file()
 
 
+@pytest.mark.slow
 def test_a_build_with_fewer_stages_keeps_the_outputs_of_the_others(setup):
     root, out, before = setup
     assert pipeline.run(root, out, ["site.build"]) == 0
@@ -216,6 +221,7 @@ def test_a_fifo_in_the_data_stops_the_build_in_one_line(setup, capsys):
     assert snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_stage_is_one_line_exit_130_and_changes_nothing(setup):
     root, out, before = setup
     process = build_process(root, out, ["build", "release", "site.build"])

@@ -18,7 +18,7 @@ import pytest
 from scripts.package import ROOT, load_package
 from tests.conftest import XSS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one site
 
 
 
