@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import shutil
 import string
 import sys
@@ -164,7 +165,8 @@ def released_changelog(package: Package, release: Release) -> bytes:
     path = package.root / "CHANGELOG.md" if (package.root / "CHANGELOG.md").is_file() else ROOT / "CHANGELOG.md"
     text = path.read_text(encoding="utf-8")
     if release.released:
-        text = text.replace(f"## {release.version} (unreleased)", f"## {release.version} ({release.released})")
+        heading = re.compile(rf"^## {re.escape(release.version)} \([^)\n]*\)$", re.MULTILINE)
+        text = heading.sub(f"## {release.version} ({release.released})", text, count=1)
     return text.encode("utf-8")
 
 
