@@ -89,84 +89,8 @@ def empty_note(ax, axis_len: int) -> None:
     ax.set_ylim(0, 1)
 
 
-def stacked_months(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt.date) -> bytes:
-    """Bars per month, one colour per series, from (month, series, value) rows."""
-    axis = months(last)
-    series = sorted({s for _, s, _ in rows})
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 3.2))
-        bottom = [0.0] * len(axis)
-        for colour, name in zip(PALETTE, series, strict=False):
-            heights = [0.0] * len(axis)
-            for month, s, value in rows:
-                if s == name:
-                    heights[month_index(axis, month)] += value
-            ax.bar(range(len(axis)), heights, bottom=bottom, color=colour, label=plain(name), width=0.8)
-            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-        if not rows:
-            empty_note(ax, len(axis))
-        else:
-            legend_above(ax)
-            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        ax.set_ylabel(ylabel)
-        month_ticks(ax, axis)
-        return to_svg(fig)
-
-
-def events_per_month(rows: list[tuple[dt.date, str, float]], last: dt.date) -> bytes:
-    return stacked_months(rows, "Records per month", last)
-
-
-def people_per_month(rows: list[tuple[dt.date, str, float]], last: dt.date) -> bytes:
-    return stacked_months(rows, "People transferred (best estimate)", last)
-
-
-def cumulative(rows: list[tuple[dt.date, float, float, float]]) -> list[tuple[dt.date, float, float, float]]:
-    """Running totals of (date, min, best, max), one point per date."""
-    totals, low, best, high = [], 0.0, 0.0, 0.0
-    for day, lo, be, hi in sorted(rows):
-        low, best, high = low + lo, best + be, high + hi
-        if totals and totals[-1][0] == day:
-            totals[-1] = (day, low, best, high)
-        else:
-            totals.append((day, low, best, high))
-    return totals
-
-
-def mines_over_time(rows: list[tuple[dt.date, float, float, float]], last: dt.date) -> bytes:
-    """Cumulative mines shown on the maps handed over: the best estimate as a step line, min-max as a band."""
-    totals = cumulative(rows)
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 3.2))
-        if totals:
-            days = [FIRST_MONTH] + [t[0] for t in totals] + [max(last, totals[-1][0])]
-            pad = lambda k: [0.0] + [t[k] for t in totals] + [totals[-1][k]]  # noqa: E731
-            ax.fill_between(days, pad(1), pad(3), step="post", color=PALETTE[0], alpha=0.2, label="min to max")
-            ax.step(days, pad(2), where="post", color=PALETTE[0], label="best estimate")
-            legend_above(ax)
-            ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=(1, 7)))
-            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
-            ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-        else:
-            ax.text(0.5, 0.5, "No records yet", ha="center", va="center", color="#666666", transform=ax.transAxes)
-        ax.set_ylabel("Mines on maps handed over (cumulative)")
-        return to_svg(fig)
-
-
-# --- Charts that say what they show (additive: titles, a source line and a value per mark inside the SVG) ------
-
-# Characters XML 1.0 forbids (and bidi overrides): dropped from every text the charts below draw or write.
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
-PLAIN = {"text.parse_math": False, "text.usetex": False}  # labels from the data are drawn as typed, `$` included
-
-
-def mpl_text(text: object) -> str:
-    """A label from the data as one line of plain text (drawn with PLAIN, so no mathtext)."""
-    return " ".join(XML_FORBIDDEN.sub("", str(text)).split())
-
-
 def xml_text(text: object) -> str:
-    return html.escape(mpl_text(text), quote=True)
+    return html.escape(plain(text), quote=True)
 
 
 def titled(svg: bytes, title: str, description: str, marks: dict[str, str]) -> bytes:
@@ -185,17 +109,17 @@ def titled(svg: bytes, title: str, description: str, marks: dict[str, str]) -> b
 
 
 def source_line(fig, source: str, size: float = 8) -> None:
-    fig.text(0, -0.02, mpl_text(source), ha="left", va="top", fontsize=size, color="#555555",
+    fig.text(0, -0.02, plain(source), ha="left", va="top", fontsize=size, color="#555555",
              transform=fig.transFigure)
 
 
-def stacked_months_titled(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt.date, title: str,
+def stacked_months(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt.date, title: str,
                           source: str, unit: str) -> bytes:
     """Bars per month, one colour per series, with a title, a source line and a `<title>` on every bar."""
     axis = months(last)
     series = sorted({s for _, s, _ in rows})
     marks = {}
-    with plt.rc_context(STYLE | PLAIN | {"font.size": 10}):
+    with plt.rc_context(STYLE | {"font.size": 10}):
         fig, ax = plt.subplots(figsize=(8, 3.6))
         bottom = [0.0] * len(axis)
         for k, (colour, name) in enumerate(zip(PALETTE, series, strict=False)):
@@ -203,7 +127,7 @@ def stacked_months_titled(rows: list[tuple[dt.date, str, float]], ylabel: str, l
             for month, s, value in rows:
                 if s == name:
                     heights[month_index(axis, month)] += value
-            bars = ax.bar(range(len(axis)), heights, bottom=bottom, color=colour, label=mpl_text(name), width=0.8)
+            bars = ax.bar(range(len(axis)), heights, bottom=bottom, color=colour, label=plain(name), width=0.8)
             for i, (bar, h) in enumerate(zip(bars, heights, strict=True)):
                 if h:
                     bar.set_gid(f"mark-{k}-{i}")
@@ -215,8 +139,8 @@ def stacked_months_titled(rows: list[tuple[dt.date, str, float]], ylabel: str, l
         else:
             legend_above(ax)
             ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        ax.set_title(mpl_text(title), loc="left", fontsize=11, pad=32 if rows else 6)
-        ax.set_ylabel(mpl_text(ylabel))
+        ax.set_title(plain(title), loc="left", fontsize=11, pad=32 if rows else 6)
+        ax.set_ylabel(plain(ylabel))
         month_ticks(ax, axis)
         source_line(fig, source)
         return titled(to_svg(fig), title, source, marks)
@@ -228,7 +152,7 @@ def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float
     with its low-high range as a whisker, and its words on hover; a bar with no figure says so."""
     heights = [max(len(bars), 1) * 0.5 + 1.1 for _, _, bars in panels] or [1.0]
     marks = {}
-    with plt.rc_context(STYLE | PLAIN | {"font.size": 13, "axes.grid.axis": "x"}):
+    with plt.rc_context(STYLE | {"font.size": 13, "axes.grid.axis": "x"}):
         fig, axes = plt.subplots(len(panels) or 1, 1, figsize=(5.6, sum(heights) + 0.6),
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         for p, (ax, (panel, unit, bars)) in enumerate(zip(axes[:, 0], panels, strict=False)):
@@ -244,16 +168,16 @@ def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float
                 if low is not None and high is not None and low != high:
                     ax.plot([low, high], [y, y], color="#000000", linewidth=1)
                 ax.text(best + top * 0.01, y, f" {best:,.0f}", va="center", ha="left", fontsize=12)
-            ax.set_yticks(ys, [mpl_text(b[0]) for b in bars])
+            ax.set_yticks(ys, [plain(b[0]) for b in bars])
             ax.set_xlim(0, top * 1.25)
             ax.set_ylim(-0.7, max(len(bars), 1) - 0.3)
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
             ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-            ax.set_xlabel(mpl_text(unit))
-            ax.set_title(mpl_text(panel), loc="left", fontsize=13)
+            ax.set_xlabel(plain(unit))
+            ax.set_title(plain(panel), loc="left", fontsize=13)
             if not bars:
                 ax.text(0.5, 0.5, "No records yet", ha="center", va="center", color="#666666", transform=ax.transAxes)
-        fig.suptitle(mpl_text(title), x=0.01, ha="left", fontsize=14, fontweight="bold")
+        fig.suptitle(plain(title), x=0.01, ha="left", fontsize=14, fontweight="bold")
         fig.tight_layout()
         source_line(fig, source, 11)
         return titled(to_svg(fig), title, source, marks)

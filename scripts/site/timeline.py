@@ -58,10 +58,10 @@ def write_charts(site: Site, folder: Path) -> tuple[int, int, int]:
     people = site.query(sql_file("people_per_month"))[1]
     panels, handover_rows, claim_rows, _ = mines_panels(site)
     files = {
-        "events-per-month.svg": charts.stacked_months_titled(
+        "events-per-month.svg": charts.stacked_months(
             events, "Records per month", last, "Meetings held, transfers and handovers per month", source, "records"),
         "events-per-month.csv": csv_bytes(["month", "kind", "records"], events),
-        "people-per-month.svg": charts.stacked_months_titled(
+        "people-per-month.svg": charts.stacked_months(
             people, "People (best estimate)", last, "People transferred per month, by direction", source, "people"),
         "people-per-month.csv": csv_bytes(["month", "direction", "people_best"], people),
         "mines.svg": charts.ranged_bars(panels, "Mines on the maps handed over: reported and claimed", source),
