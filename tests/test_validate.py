@@ -540,3 +540,11 @@ def test_a_url_with_characters_no_address_has_is_rejected(package, capsys, url):
 def test_a_url_with_letters_of_any_script_is_accepted(package, capsys):
     package.set("sources", 0, url="https://news.example.org/ru/Пресс-релиз/1194662")
     assert check(package, capsys)[0] == 0
+
+
+@pytest.mark.parametrize(("cell", "code"), [("Talks held.\u2003", "2003"), ("Talks held.\ufeff", "FEFF"),
+                                            ("Talks\x00held.", "0000")])
+def test_trailing_invisible_space_and_nul_are_rejected(package, capsys, cell, code):
+    package.set("meetings", 0, summary=cell)
+    assert_rejected(package, capsys, printable(f"data/meetings.csv:2:summary: '{cell}' holds an invisible, control "
+                                               f"or non-space whitespace character (U+{code})"))
