@@ -12,6 +12,9 @@ kind; tests hold every kind to having all of these. Adding a rule is one entry i
 from __future__ import annotations
 
 import datetime as dt
+import functools
+
+import duckdb
 
 from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.cells import CELL_KINDS
@@ -49,8 +52,10 @@ def field_words(package: Package, table: Table, field: Field) -> list[str]:
 
 def verdict_checks(rules: list[Rule]) -> list[str]:
     """SQL checks that all pass exactly where every rule passes, as few and cheap as can be: implied rules
-    are left out (the rule that implies them is in), and where a rule searches a cell's text, every
-    forbidden pattern of that cell joins the one search."""
+    are left out (the rule that implies them is in); where a rule searches a cell's text, every forbidden
+    pattern of that cell joins the one search; and cells whose one search is the same unanchored pattern are
+    searched together, joined by a space (which no forbidden pattern matches, so a match in the joined text is
+    a match in a cell; a match across two cells only sends the table to the detailed pass)."""
     kept = [r for r in rules if not r.implied]
     searched = {r.field for r in kept if r.searches}
     merged: dict[str, list[str]] = {}
@@ -58,8 +63,23 @@ def verdict_checks(rules: list[Rule]) -> list[str]:
         if r.forbidden and r.field in searched:
             merged.setdefault(r.field, []).append(f"(?:{r.forbidden})")
     checks = [f"coalesce({r.sql}, true)" for r in kept if not (r.forbidden and r.field in searched)]
-    return checks + [f"coalesce(NOT regexp_matches({ident(name)}, {literal('|'.join(regexes))}), true)"
-                     for name, regexes in merged.items()]
+    by_pattern: dict[str, list[str]] = {}
+    for name, regexes in merged.items():
+        by_pattern.setdefault("|".join(regexes), []).append(name)
+    for pattern, names in by_pattern.items():
+        joinable = len(names) > 1 and not any(c in pattern for c in "^$") and not pattern_matches_space(pattern)
+        text = f"concat_ws(' ', {', '.join(map(ident, names))})" if joinable else None
+        for target in ([text] if joinable else [ident(n) for n in names]):
+            checks.append(f"coalesce(NOT regexp_matches({target}, {literal(pattern)}), true)")
+    return checks
+
+
+@functools.cache
+def pattern_matches_space(pattern: str) -> bool:
+    """Whether the pattern matches text holding a space, as DuckDB's regex engine reads it."""
+    with duckdb.connect() as con:
+        sql = "SELECT regexp_matches(' ', ?) OR regexp_matches('a b', ?)"
+        return con.execute(sql, [pattern, pattern]).fetchone()[0]
 
 
 __all__ = ["FORMULA_START", "KIND", "KINDS", "WHITESPACE", "Rule", "field_words", "table_rules",
