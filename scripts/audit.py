@@ -17,9 +17,7 @@ UNCERTAIN = ["disputed", "provisional"]
 
 def record_tables(package: Package) -> list[tuple[str, str]]:
     """(table, id field) of every table that citations cover, as the citations schema declares them."""
-    targets = next(f.rules["x-referencesAny"] for t in package.tables for f in t.fields
-                   if f.rules.get("x-everyRecordCited"))
-    return [(t.resource, t.field) for t in targets]
+    return [(t.resource, t.field) for t in package.cited_records()]
 
 
 def source_sides(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:

@@ -65,5 +65,5 @@ def code(name: object) -> str:
 
 def shown_date(value: object, precision: object) -> str:
     """A date cut to what is known: `2021-06` when only the month is."""
-    text = str(value)
+    text = "" if value is None else str(value)
     return {"month": text[:7], "year": text[:4]}.get(str(precision), text)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from scripts.package import ROOT, Table
 from scripts.site.context import Site
-from scripts.site.html import attr, esc, external_link, href
-from scripts.site.values import Lookup, date_field, iso_cut, one_line, precision, record_page, record_tables
+from scripts.site.html import attr, esc, external_link, href, shown_date
+from scripts.site.values import Lookup, date_field, one_line, precision, record_page, record_tables
 
 PAGE = "map.md"
 ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
@@ -148,7 +148,7 @@ def outline_path(view: View, rings: list[list[tuple[float, float]]]) -> tuple[st
 
 def record_words(table: Table, row: dict) -> str:
     when = date_field(table)
-    date = iso_cut(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "n.d."
+    date = shown_date(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "n.d."
     return f"{date}: {one_line(row.get('summary') or row[table.primary_key[0]], 100)}"
 
 

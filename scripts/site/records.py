@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from scripts.package import Table
 from scripts.site.context import Site
-from scripts.site.html import attr, esc, external_link, href
+from scripts.site.html import attr, esc, external_link, href, shown_date
 from scripts.site.values import (
     LABEL_FIELDS,
     Lookup,
@@ -19,7 +19,6 @@ from scripts.site.values import (
     counts,
     date_field,
     folded,
-    iso_cut,
     kind_name,
     long_date,
     one_line,
@@ -71,7 +70,7 @@ def entry(look: Lookup, table: Table, row: dict, page: str) -> str:
     """One line for a linked record: its date, who, and its summary, linked to its page."""
     key = row[table.primary_key[0]]
     when = date_field(table)
-    date = iso_cut(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "n.d."
+    date = shown_date(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "n.d."
     who = [look.name(fk.resource, row[fk.fields[0]]) for fk in table.foreign_keys
            if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])
            and fk.resource != table.name][:2]

@@ -11,13 +11,12 @@ from scripts.package import ROOT, Field, Table
 from scripts.rules import field_words
 from scripts.site.console import query_link, table_query
 from scripts.site.context import Site
-from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, table_page
+from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, shown_date, table_page
 from scripts.site.values import (
     Lookup,
     counts,
     date_field,
     folded,
-    iso_cut,
     one_line,
     precision,
     record_page,
@@ -108,7 +107,7 @@ def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
     ordered = sorted(look.rows[table.name].values(), key=lambda r: (r.get(when.name) or "") if when else "")
     for r in ordered:
         key = r[table.primary_key[0]]
-        cells = [f'<span class="nw">{esc(iso_cut(r[when.name], precision(table, when, r)))}</span>'
+        cells = [f'<span class="nw">{esc(shown_date(r[when.name], precision(table, when, r)))}</span>'
                  if r.get(when.name) else ""] if when else []
         line = one_line(r.get("summary") or "", 150) or key
         cells.append(f'<a href="{href(page, record_page(key))}">{esc(line)}</a> <code class="rid">{esc(key)}</code>')

@@ -19,9 +19,7 @@ LABEL_FIELDS = ("name", "title")  # the field that names a row of a reference ta
 
 def record_tables(package: Package) -> list[Table]:
     """The tables whose rows are records: those a field marked `x-everyRecordCited` references."""
-    names = [t.resource for table in package.tables for f in table.fields if f.rules.get("x-everyRecordCited")
-             for t in f.rules.get("x-referencesAny", ())]
-    return [package.table(n) for n in dict.fromkeys(names)]
+    return [package.table(n) for n in dict.fromkeys(t.resource for t in package.cited_records())]
 
 
 def citation_table(package: Package) -> tuple[Table, Field] | None:
@@ -49,12 +47,6 @@ def words(name: str) -> str:
     name = name.removesuffix("_id")
     text = name.replace("_", " ")
     return text[:1].upper() + text[1:]
-
-
-def iso_cut(value: object, precision: object) -> str:
-    """A date cut to what is known: `2021-06` when only the month is."""
-    text = "" if value is None else str(value)
-    return {"month": text[:7], "year": text[:4]}.get(str(precision), text)
 
 
 def long_date(value: object, precision: object) -> str:
