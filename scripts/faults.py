@@ -187,7 +187,7 @@ def plant_record_reference(p: Planting) -> None:
 
 def plant_cited(p: Planting) -> None:
     """A citing row moved from one record to the next leaves the first record uncited."""
-    citing = next(((t, f) for t in p.package.tables for f in t.fields if f.rules.get("x-everyRecordCited")), None)
+    citing = next(iter(p.package.citing_fields()), None)
     if citing is None:
         return
     t, f = citing

@@ -304,7 +304,7 @@ FIX_UPS = {kind.name: CONSTRUCTED for kind in KINDS} | {
 def default_sizes(package: Package, rows: int, sources_share: int = 10) -> dict[str, int]:
     """`rows` is the size of the largest table: the citing table (x-everyRecordCited) cites every record once,
     so each cited table gets rows / (number of cited tables); sources get rows / 10; lookups stay small."""
-    citing = [(t, f) for t in package.tables for f in t.fields if f.rules.get("x-everyRecordCited")]
+    citing = package.citing_fields()
     cited = {r.resource for _, f in citing for r in f.rules["x-referencesAny"]}
     sizes = {t.name: 40 for t in package.tables}
     for name in cited:

@@ -212,11 +212,14 @@ class Package:
         wanted |= {t.field for t in self.targets(table)}
         return [name for name in table.field_names if name in wanted]
 
+    def citing_fields(self) -> list[tuple[Table, Field]]:
+        """The fields marked `x-everyRecordCited`, with their tables: they cite every record they can name."""
+        return [(t, f) for t in self.tables for f in t.fields if f.rules.get("x-everyRecordCited")]
+
     def cited_records(self) -> list:
-        """The key fields (`Target`s) of the tables whose rows are records: those the field marked
-        `x-everyRecordCited` references, in its order."""
-        return [t for table in self.tables for f in table.fields if f.rules.get("x-everyRecordCited")
-                for t in f.rules.get("x-referencesAny", ())]
+        """The key fields (`Target`s) of the tables whose rows are records: those a citing field references, in
+        its order."""
+        return [t for _, f in self.citing_fields() for t in f.rules.get("x-referencesAny", ())]
 
     def record_tables(self) -> dict[str, str]:
         """Id prefix → table, from the record references of the schemas (`mtg` → meetings, …)."""

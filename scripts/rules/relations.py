@@ -149,8 +149,8 @@ def _record_reference(ctx: Context) -> list[Rule]:
 
 def citing_fields(package: Package, table: Table, field: Field) -> list[tuple[Table, Field]]:
     """The fields (`x-everyRecordCited`) that must cite every record whose key is this field."""
-    return [(t, f) for t in package.tables for f in t.fields if f.rules.get("x-everyRecordCited")
-            and any((x.resource, x.field) == (table.name, field.name) for x in f.rules.get("x-referencesAny", ()))]
+    return [(t, f) for t, f in package.citing_fields()
+            if any((x.resource, x.field) == (table.name, field.name) for x in f.rules.get("x-referencesAny", ()))]
 
 
 def _cited(ctx: Context) -> list[Rule]:

@@ -24,7 +24,7 @@ def record_tables(package: Package) -> list[Table]:
 
 def citation_table(package: Package) -> tuple[Table, Field] | None:
     """The table linking records to sources, and its record field."""
-    return next(((t, f) for t in package.tables for f in t.fields if f.rules.get("x-everyRecordCited")), None)
+    return next(iter(package.citing_fields()), None)
 
 
 def record_page(record_id: str) -> str:
