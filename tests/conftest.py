@@ -193,7 +193,7 @@ def append_row(csv_path: Path, row: dict) -> None:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the committed package plus one planted meeting and one planted source whose text is HTML,
     built with the database the build stage writes: OUT, with OUT/site the pages."""
-    from scripts import build
+    from scripts import build, release
     from scripts.site.build import build_site
 
     assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
@@ -207,6 +207,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
     out = tmp_path_factory.mktemp("site-out")
     build.build(load_package(root), out)
+    release.release(load_package(root), out)
     build_site(root, out)
     return out
 

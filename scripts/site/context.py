@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from scripts.load import LINE, read_all
+from scripts.manifest import Manifest
 from scripts.package import Package
 
 
@@ -18,7 +19,7 @@ class Site:
     package: Package
     frames: dict[str, pl.DataFrame]
     db: duckdb.DuckDBPyConnection
-    downloads: list[str]
+    manifest: Manifest  # the release stage's list of published files (downloads/manifest.json)
     out: Path
 
     def rows(self, table: str) -> list[dict]:

@@ -163,8 +163,7 @@ def record_markdown(site: Site, look: Lookup, table: Table, row: dict, links_in:
     for other, field, r in links_in.get(key, []):
         (about if other.field(field).rules.get("x-referencesAny") else others).append(entry(look, other, r, page))
     table_link = f'<a href="{href(page, f"tables/{table.name}.md")}">{esc(table.title or table.name)}</a>'
-    out = ["---", "hide:", "  - navigation", "---", "",
-           f"# {esc(title)}", "",
+    out = [f"# {esc(title)}", "",
            f"<p>{esc(row.get('summary') or '')}</p>", "",
            f'<p class="meta">Record <code>{esc(key)}</code> of {table_link} · '
            f'<a href="#sources">{len(cited.get(key, []))} source(s)</a> · '
