@@ -30,6 +30,12 @@ PROCESS_WORDING = (r"(?i)\b(this pass|earlier pass|(not )?searched|searches so f
                    r"|stored (pages?|cop(y|ies)|corpus)|quer(y|ies)|corpus|curators?|consulted|(first|second) review"
                    r"|not seen|title not recorded)\b")
 
+# Wording by which a summary hands the figure or statement to someone other than the outlet that published it.
+RELAYED_CLAIM = (r"(?i)\b(citing|cited by|according to|relay(s|ed|ing)?|quot(es|ed|ing)|using [^,.;]{0,40}\bdata"
+                 r"|draw(s|ing)? on|based on|on the basis of|figures of|sources? (say|said|told)|(as )?reported by"
+                 r"|wrote that [^.;]{0,80}\b(put|puts|said|says|gave|gives))\b")
+RELAYING_OUTLET_CLAIMS_AT_MOST = 2
+
 # The one rule for a publisher's side (schemas/publishers.schema.json), as code.
 MEDIATOR_STATES = {"RU", "US", "FR"}  # Russia, the United States and France, the OSCE Minsk Group co-chair states
 MEDIATOR_ORGANISATION_HOSTS = ("europa.eu", "osce.org")  # the European Union; the OSCE and its Minsk Group
@@ -146,3 +152,17 @@ def test_no_record_rests_on_aggregator_or_disinformation_sources_alone(frames):
     unmarked = records.filter(pl.col("record_id").is_in(only_weak.to_list())
                               & ((pl.col("record_status") != "provisional") | pl.col("uncertainty_note").is_null()))
     assert unmarked.get_column("record_id").to_list() == []
+
+
+def relaying_outlet_claims(frames) -> pl.DataFrame:
+    return frames["claims"].filter((pl.col("claimant_kind") == "outlet") & pl.col("summary").str.contains(RELAYED_CLAIM))
+
+
+def test_few_outlet_claims_relay_another_claimant(frames):
+    assert relaying_outlet_claims(frames).height <= RELAYING_OUTLET_CLAIMS_AT_MOST
+
+
+def test_an_outlet_claim_that_draws_on_another_says_why_it_stays_the_outlets(frames):
+    unexplained = relaying_outlet_claims(frames).filter(~pl.col("uncertainty_note").fill_null("")
+                                                         .str.contains(r"\bown claim\b"))
+    assert unexplained.get_column("claim_id").to_list() == []
