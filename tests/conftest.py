@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -212,24 +214,53 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def base(site: Path):
-    """The site served on 127.0.0.1 by `python -m http.server`; its address."""
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """folder served on 127.0.0.1 by `python -m http.server`, as long as the block runs; its address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(site / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base(site: Path):
+    """The fixture site served on 127.0.0.1; its address."""
+    with served(site / "site") as url:
+        yield url
+
+
+# --- acceptance: the real `make build` of the repository's own data, as its visitors use it ---------------------
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `make build` publishes (the pipeline, run once on the repository's data): OUT, with OUT/site."""
+    assert CHROMIUM.exists(), "the acceptance tests need Debian's chromium: `make test` installs it"
+    out = tmp_path_factory.mktemp("real-build")
+    done = subprocess.run([sys.executable, "-m", "scripts.pipeline", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_base(real_build: Path):
+    """The real site served on 127.0.0.1; its address."""
+    with served(real_build / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
