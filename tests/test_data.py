@@ -203,3 +203,40 @@ def test_an_outlet_claim_that_draws_on_another_says_why_it_stays_the_outlets(fra
     unexplained = relaying_outlet_claims(frames).filter(~pl.col("uncertainty_note").fill_null("")
                                                          .str.contains(r"\bown claim\b"))
     assert unexplained.get_column("claim_id").to_list() == []
+# Commitments and their follow-through (issue 25).
+CEASEFIRE_STATEMENT = "doc-0009"  # the statement of 10 November 2020
+TRANSFERS_LINKED_AT_LEAST = 10
+
+
+def test_the_2020_statement_has_one_provision_for_each_of_its_nine_points(frames):
+    points = frames["provisions"].filter(pl.col("document_id") == CEASEFIRE_STATEMENT).get_column("point")
+    assert sorted(points.to_list(), key=int) == [str(n) for n in range(1, 10)]
+
+
+def test_at_least_ten_prisoner_transfers_are_linked_to_a_provision(frames):
+    linked = frames["provision_links"].filter(pl.col("record_id").str.starts_with("trf-")).get_column("record_id")
+    assert linked.n_unique() >= TRANSFERS_LINKED_AT_LEAST
+
+
+def test_every_source_of_a_provision_link_is_a_source_of_the_package(frames):
+    named = frames["provision_links"].get_column("source_ids").str.split(";").explode()
+    assert set(named.to_list()) - set(frames["sources"].get_column("source_id").to_list()) == set()
+
+
+def test_every_pax_agreement_id_rests_on_a_cited_pax_page_with_that_id(frames):
+    cited = frames["citations"].join(frames["sources"], on="source_id").select("record_id", "url")
+    crosswalked = frames["documents"].filter(pl.col("pax_agreement_id").is_not_null())
+    pages = {doc: pl.col("url").str.contains(rf"peaceagreements\.org/(agreements|view)/{pax}(/|$)")
+             for doc, pax in crosswalked.select("document_id", "pax_agreement_id").iter_rows()}
+    unbacked = [doc for doc, page in pages.items() if cited.filter((pl.col("record_id") == doc) & page).is_empty()]
+    assert crosswalked.height > 0
+    assert unbacked == []
+
+
+def test_a_provision_with_a_disputed_status_has_a_claim_about_it_or_points_to_one(frames):
+    disputed = frames["provisions"].filter(pl.col("status") == "disputed")
+    about = set(frames["claims"].get_column("record_id").drop_nulls().to_list())
+    unexplained = disputed.filter(~pl.col("provision_id").is_in(list(about))
+                                  & ~pl.col("status_note").str.contains(r"claims on prv-[0-9]{4,}"))
+    assert disputed.height > 0
+    assert unexplained.get_column("provision_id").to_list() == []
