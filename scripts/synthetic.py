@@ -288,6 +288,19 @@ def fix_host_determines(gen: Generator, table: Table, f: Field, frame: pl.DataFr
         pl.lit("https://") + host + pl.lit(".example.org/") + pl.int_range(pl.len()).cast(pl.String)).alias(f.name))
 
 
+def fix_primary_key(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
+    """A key of several fields, drawn field by field, can repeat: a repeating row draws its last key field again."""
+    key = list(table.primary_key)
+    last = table.field(key[-1])
+    for _ in range(20 if len(key) > 1 else 0):
+        repeated = frame.select(~pl.struct(key).is_first_distinct()).to_series()
+        if not repeated.any():
+            break
+        again = gen.column(table, last, frame.height, required=True)
+        frame = frame.with_columns(pl.when(repeated).then(again).otherwise(pl.col(last.name)).alias(last.name))
+    return frame
+
+
 CONSTRUCTED = "honoured by construction in Generator.column, link_mutual or the sentence filter"
 # Each kind of the rule registry: how the generator honours it.
 FIX_UPS = {kind.name: CONSTRUCTED for kind in KINDS} | {
@@ -295,7 +308,7 @@ FIX_UPS = {kind.name: CONSTRUCTED for kind in KINDS} | {
     "not_before": fix_order("x-notBefore", pl.max_horizontal), "not_after": fix_order("x-notAfter", pl.min_horizontal),
     "count_range": fix_between, "precision_given": fix_precision_given, "list_unique": fix_list_unique,
     "required_when": fix_required_when, "host_determines": fix_host_determines, "allowed_when": fix_allowed_when,
-    "url_rejected": fix_url_rejected,
+    "url_rejected": fix_url_rejected, "primary_key": fix_primary_key,
 }
 
 
@@ -303,12 +316,12 @@ FIX_UPS = {kind.name: CONSTRUCTED for kind in KINDS} | {
 
 def default_sizes(package: Package, rows: int, sources_share: int = 10) -> dict[str, int]:
     """`rows` is the size of the largest table: the citing table (x-everyRecordCited) cites every record once,
-    so each cited table gets rows / (number of cited tables); sources get rows / 10; lookups stay small."""
+    so the cited tables share rows between them; sources get rows / 10; lookups stay small."""
     citing = package.citing_fields()
     cited = {r.resource for _, f in citing for r in f.rules["x-referencesAny"]}
     sizes = {t.name: 40 for t in package.tables}
-    for name in cited:
-        sizes[name] = rows // len(cited)
+    for i, name in enumerate(sorted(cited)):  # the remainder one each to the first tables: they sum to rows
+        sizes[name] = rows // len(cited) + (i < rows % len(cited))
     for t, f in citing:
         sizes[t.name] = sum(sizes[r.resource] for r in f.rules["x-referencesAny"])
         for fk in t.foreign_keys:

@@ -181,6 +181,16 @@ EXPECTED = {
     "records_resting_on_a_single_source": None,  # every record of the answers package rests on one source
     "time_between_detention_and_release": [
         ("trf-0002", D(2021, 5, 27), "day", D(2021, 6, 12), 16, 2, "armenia", "civilians")],
+    "people_handed_over_by_direction": [
+        ("Azerbaijan", "Armenia", 1, 15, 15, 15, D(2021, 6, 12), D(2021, 6, 12), "day"),
+        ("Armenia", "Azerbaijan", 1, 2, 2, 2, D(2021, 6, 12), D(2021, 6, 12), "day")],
+    "last_meeting_at_each_level": [
+        ("leaders", 1, D(2021, 1, 11), "day", "Moscow", "mtg-0001", "The three leaders met in Moscow.")],
+    "meetings_per_year_by_level": [(2021, 1, 1, 0, 0, 0)],
+    "mine_maps_handed_over": [("Armenia", "Azerbaijan", 1, 1, 97000, 97000, 97000, D(2021, 6, 12), D(2021, 6, 12),
+                               "day")],
+    "latest_casualty_figure_per_claimant": [
+        ("District prosecutor", "state_body", "Azerbaijan", D(2021, 3, 17), 6.0, "exact", "clm-0007")],
     "transfers_linked_to_mine_maps": [
         ("trf-0001", D(2021, 6, 12), "azerbaijan", "armenia", 15, "mmh-0001", "armenia", "aghdam_district", 97000,
          None)],
