@@ -16,6 +16,17 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads): installed here where it is
+# missing and this is root on Debian, or one line saying how.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "make test needs Debian's chromium for the browser tests: run 'sudo apt-get install chromium'" >&2; exit 1; \
+	fi
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
@@ -47,13 +58,13 @@ audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-s
 bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and build at 10^4-10^6 rows (build/bench.json)
 	$(PY) -m scripts.bench
 
-test: $(VENV)/.installed node_modules/.installed  ## lint, then run the test suite
+test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)  ## lint, then every test (Chromium installed if missing)
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
-test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test but the browser and kill tests
+test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test but the browser, acceptance and kill tests
 	$(VENV)/bin/ruff check scripts tests
-	$(PY) -m pytest -q -n 2 -m "not browser and not slow"
+	$(PY) -m pytest -q -n 2 -m "not browser and not slow and not acceptance"
 
 lint: $(VENV)/.installed  ## ruff over scripts and tests
 	$(VENV)/bin/ruff check scripts tests

@@ -112,3 +112,92 @@ class Journey:
 def visible(page) -> str:
     """The text a reader sees on the page now."""
     return re.sub(r"\s+", " ", page.inner_text("body"))
+
+
+LOAD_TIMEOUT = 180_000
+
+
+class Console:
+    """The Query page in one tab, with every request of the page and its workers recorded (and any request to
+    another host refused), and its errors and dialogs."""
+
+    def __init__(self, context, base: str, arrive: str = ""):
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        context.route("**/*", self.route)
+        self.context = context
+        self.page = context.new_page()
+        self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("dialog", self.on_dialog)
+        started = time.perf_counter()
+        self.page.goto(f"{base}query/{arrive}")
+        if arrive:
+            self.wait_for_run(0)
+        self.first_result_seconds = time.perf_counter() - started
+
+    def route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def on_dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def runs(self) -> int:
+        return int(self.page.get_attribute("#query-result", "data-runs") or 0)
+
+    def wait_for_run(self, before: int, timeout: int = LOAD_TIMEOUT) -> None:
+        self.page.wait_for_function(
+            f"(document.getElementById('query-result')?.dataset.runs || 0) > {before}", timeout=timeout)
+        status = self.page.inner_text("#query-status")
+        assert not status.startswith("DuckDB could not start"), self.page.inner_text("#query-result")
+
+    def run(self, sql: str) -> None:
+        before = self.runs()
+        self.page.fill("#query-sql", sql)
+        self.page.click("#query-run")
+        self.wait_for_run(before)
+
+    def click(self, link) -> None:
+        before = self.runs()
+        link.click()
+        self.wait_for_run(before)
+
+    def header(self) -> list[str]:
+        return self.page.eval_on_selector_all("#query-result thead th", "ths => ths.map(th => th.textContent)")
+
+    def rows(self) -> list[list[str]]:
+        return self.page.eval_on_selector_all(
+            "#query-result tbody tr", "trs => trs.map(tr => Array.from(tr.cells, td => td.textContent))")
+
+    def count_text(self) -> str:
+        return self.page.inner_text("#query-result .query-count")
+
+    def error(self) -> str:
+        found = self.page.locator("#query-result .query-error")
+        return found.inner_text() if found.count() else ""
+
+    def csv(self) -> str:
+        return self.page.evaluate("async () => (await fetch(document.querySelector('#query-result a[download]')"
+                                  ".href)).text()")
+
+
+def as_text(database: Path, sql: str) -> tuple[list[str], list[list[str]]]:
+    """The query's columns and rows on the built database, each value as DuckDB writes it as text ('' for NULL),
+    after checking that the text form has exactly the query's rows."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        typed = con.execute(sql).fetchall()
+        cursor = con.execute(f"SELECT COLUMNS(*)::VARCHAR FROM (\n{sql.strip().rstrip(';')}\n)")
+        header, rows = [d[0] for d in cursor.description], cursor.fetchall()
+    assert len(rows) == len(typed)
+    return header, [["" if v is None else v for v in row] for row in rows]

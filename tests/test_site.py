@@ -15,6 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from scripts import manifest
 from scripts.package import ROOT, load_package
 from tests.conftest import XSS
 
@@ -101,7 +102,8 @@ def test_search_finds_aghdam(base, watched):
 
 def test_each_table_page_shows_as_many_records_as_its_csv(site, base, watched):
     for table in load_package(ROOT).tables:
-        expected = csv_rows(site / "docs" / "downloads" / Path(table.path).name)
+        published = manifest.read(site / "docs" / "downloads").one("csv", table.name)
+        expected = csv_rows(site / "docs" / "downloads" / published.name)
         html = watched.page.request.get(f"{base}tables/{table.name}/").text()  # as served: every row is there
         listed = html.split('<table class="records', 1)[1].split("</table>", 1)[0].count("<tr") - 1
         assert listed == expected, f"{table.name}: {listed} rows listed, {expected} in the CSV"
@@ -122,13 +124,14 @@ def test_the_timeline_shows_its_three_charts(base, watched):
         assert charts.nth(i).evaluate("o => !!(o.contentDocument && o.contentDocument.querySelector('svg title'))")
 
 
-def test_every_download_link_answers_200(base, watched):
+def test_every_download_link_answers_200(site, base, watched):
     hrefs = set()
-    for path in ["", "tables/meetings/", "tables/sources/"]:
+    for path in ["downloads/", "tables/meetings/", "tables/sources/"]:
         watched.page.goto(base + path)
-        hrefs |= set(watched.page.eval_on_selector_all('a[href*="downloads/"]', "as => as.map(a => a.href)"))
+        hrefs |= set(watched.page.eval_on_selector_all('table.downloads a, a[href*="downloads/"]',
+                                                       "as => as.map(a => a.href)"))
     names = {h.rsplit("/", 1)[1] for h in hrefs}
-    assert {"meetings.csv", "meetings.parquet", "am-az-normalization.duckdb"} <= names
+    assert {f.name for f in manifest.read(site / "docs" / "downloads").files} <= names
     for href in hrefs:
         assert watched.page.request.get(href).status == 200, href
 
