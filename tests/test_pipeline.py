@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from scripts.package import ROOT
 from scripts.pipeline import publish, run
 
 
@@ -54,3 +59,26 @@ def test_publish_replaces_what_the_stages_wrote_and_keeps_the_rest(tmp_path):
     publish(staging, out)
     assert snapshot(out) == {"am-az-normalization.duckdb": b"new database", "bench.json": b"[]",
                              "parquet/claims.parquet": b"new parquet"}
+
+
+def build_and_release(checkout: Path) -> bytes:
+    """`make build`'s pipeline, build and release stages, run by the checkout's own code on its own data; its
+    changes.csv."""
+    done = subprocess.run([sys.executable, "-m", "scripts.pipeline", "--stages", "build", "release"], cwd=checkout,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(checkout)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return (checkout / "build" / "changes.csv").read_bytes()
+
+
+@pytest.mark.slow
+def test_a_source_archive_without_git_history_builds_the_changes_a_clone_builds(tmp_path):
+    """The comparison with the previous release reads releases/, committed with the data, not git history: a
+    "Download ZIP" of the repository and a shallow clone give the same changes.csv."""
+    archive, clone = tmp_path / "archive", tmp_path / "clone"
+    archive.mkdir()
+    tar = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(archive)], input=tar, check=True)
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(clone)], check=True)
+    assert not (archive / ".git").exists()
+    changes = build_and_release(archive)
+    assert changes.count(b"\n") > 1 and changes == build_and_release(clone)
