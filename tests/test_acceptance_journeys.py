@@ -136,3 +136,27 @@ def test_every_download_resolves_verifies_against_its_digest_and_the_spreadsheet
     (tmp_path / sheet).write_bytes(fetched[sheet])
     assert "meetings" in openpyxl.load_workbook(tmp_path / sheet, read_only=True).sheetnames
     assert {len(fetched[f["name"]]) for f in listed["files"]} == {f["bytes"] for f in listed["files"]}
+
+
+PHONE_PAGES = ["", "tables/", "tables/meetings/", "tables/prisoner_transfers/", "tables/mine_map_handovers/",
+               "tables/claims/", "tables/documents/", "tables/sources/", "bibliography/", "timeline/", "map/",
+               "query/", "cookbook/", "downloads/", "methodology/", "cite/", "changes/"]
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 844}, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_no_page_is_wider_than_a_phones_screen(phone, real_base, db):
+    records = [r for (r,) in db.execute("SELECT min(record_id) FROM events GROUP BY record_type").fetchall()]
+    wide = []
+    for path in PHONE_PAGES + [f"records/{r}/" for r in records]:
+        phone.goto(urljoin(real_base, path))
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > WIDTHS["phone"]:
+            wide.append((path, width))
+    assert wide == []
+
