@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from scripts import build, query
@@ -121,7 +122,18 @@ def answers_package(root: Path) -> Path:
         "documents": [dict(document_id="doc-0001", date="2021-01-11", date_precision="day", meeting_id="mtg-0001",
                            title="Joint statement", kind="joint_declaration", action="signed",
                            party_ids="armenia;azerbaijan;russia", summary="The three leaders signed a statement.",
-                           record_status="confirmed")],
+                           record_status="confirmed"),
+                      dict(document_id="doc-0002", date="2020-11-10", date_precision="day", title="Ceasefire statement",
+                           kind="joint_declaration", action="signed", party_ids="armenia;azerbaijan;russia",
+                           summary="The three leaders signed a ceasefire statement.", record_status="confirmed")],
+        "provisions": [dict(provision_id="prv-0002", document_id="doc-0002", point="8",
+                            category="prisoners_and_detainees", summary="The parties exchange prisoners.",
+                            status="disputed",
+                            status_note="Exchanges followed; the parties disagree on who is covered.",
+                            record_status="confirmed"),
+                       dict(provision_id="prv-0003", document_id="doc-0002", point="9",
+                            category="transport_and_communications", summary="Transport links are unblocked.",
+                            status="not_implemented", status_note="No link had reopened.", record_status="confirmed")],
         "claims": [
             dict(claim_id="clm-0002", date="2021-10-02", date_precision="day", claimant_kind="official",
                  claimant_party="armenia", claimant_person="A. Spokesperson", topic="other", record_id="mtg-0002",
@@ -150,6 +162,8 @@ def answers_package(root: Path) -> Path:
     for table, rows in more.items():
         package.rows.setdefault(table, []).extend(rows)
         package.rows["citations"] += [{"record_id": next(iter(r.values())), "source_id": src} for r in rows]
+    package.rows.setdefault("provision_links", []).append(dict(provision_id="prv-0002", record_id="trf-0001", relation="implements",
+                                                source_ids=src))
     package.write()
     return package.root
 
@@ -167,6 +181,8 @@ EXPECTED = {
     "conflicting_figures_on_the_same_record": [
         ("trf-0001", "people_count", "azerbaijan", 15.0, "example_news", 17.0, "clm-0005", "clm-0006")],
     "documents_signed_or_initialed": [
+        ("doc-0002", D(2020, 11, 10), "day", "signed", "joint_declaration", "Ceasefire statement",
+         "armenia;azerbaijan;russia", None, None, None, None, None, None, "confirmed"),
         ("doc-0001", D(2021, 1, 11), "day", "signed", "joint_declaration", "Joint statement",
          "armenia;azerbaijan;russia", None, "mtg-0001", D(2021, 1, 11), "leaders", "Moscow", None, "confirmed")],
     "meetings_not_held_and_the_reasons_given": [
@@ -191,6 +207,11 @@ EXPECTED = {
                                "day")],
     "latest_casualty_figure_per_claimant": [
         ("District prosecutor", "state_body", "Azerbaijan", D(2021, 3, 17), 6.0, "exact", "clm-0007")],
+    "what_the_2020_statement_promised_and_what_was_done": [
+        ("8", "prisoners_and_detainees", "The parties exchange prisoners.", None, "disputed", 1, "trf-0001",
+         D(2021, 6, 12), 214, "Exchanges followed; the parties disagree on who is covered."),
+        ("9", "transport_and_communications", "Transport links are unblocked.", None, "not_implemented", 0, None, None,
+         None, "No link had reopened.")],
     "transfers_linked_to_mine_maps": [
         ("trf-0001", D(2021, 6, 12), "azerbaijan", "armenia", 15, "mmh-0001", "armenia", "aghdam_district", 97000,
          None)],
@@ -210,6 +231,12 @@ def test_every_example_query_opens_with_a_comment_saying_what_it_answers(name):
 @pytest.mark.parametrize("name", sorted(k for k, v in EXPECTED.items() if v is not None))
 def test_every_example_query_gives_its_answer_on_the_answers_package(answers_database, name):
     assert answer(answers_database, name) == EXPECTED[name]
+
+
+@pytest.mark.parametrize("view", [p.stem for p in build.view_files(ROOT)])
+def test_every_view_returns_rows_on_the_answers_package(answers_database, view):
+    with duckdb.connect(str(answers_database), read_only=True) as con:
+        assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
 
 
 def test_every_record_resting_on_one_source_is_listed_with_its_publisher(answers_database):
