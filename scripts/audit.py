@@ -15,11 +15,6 @@ from scripts.package import Package, PackageError
 UNCERTAIN = ["disputed", "provisional"]
 
 
-def record_tables(package: Package) -> list[tuple[str, str]]:
-    """(table, id field) of every table that citations cover, as the citations schema declares them."""
-    return [(t.resource, t.field) for t in package.cited_records()]
-
-
 def source_sides(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Each source with its publisher's kind and the side it is counted on: the original publisher's for a
     copy, otherwise the publisher's (as the `source_details` view says)."""
@@ -76,13 +71,13 @@ def sources_report(frames: dict[str, pl.DataFrame]) -> list[str]:
 
 def report(package: Package, frames: dict[str, pl.DataFrame]) -> str:
     sourced = sources_per_record(frames)
-    rows = [table_summary(name, key, frames[name], sourced) for name, key in record_tables(package)]
+    rows = [table_summary(t.resource, t.field, frames[t.resource], sourced) for t in package.cited_records()]
     lines = [f"{'table':<20}{'rows':>6}{'1 source':>10}{'disputed':>10}{'provis.':>9}  date precision"]
     for r in rows:
         precision = ", ".join(f"{k} {v}" for k, v in r["precision"].items())
         lines.append(f"{r['table']:<20}{r['rows']:>6}{r['single_source']:>10}{r['disputed']:>10}"
                      f"{r['provisional']:>9}  {precision}")
-    for name in (t.name for t in package.tables if t.name not in {n for n, _ in record_tables(package)}):
+    for name in (t.name for t in package.tables if t.name not in {r.resource for r in package.cited_records()}):
         lines.append(f"{name:<20}{frames[name].height:>6}")
     lines += ["", *sources_report(frames), "", *counts("claims per claimant kind", frames["claims"], "claimant_kind")]
     sided = one_sided(frames, sourced)

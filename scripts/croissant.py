@@ -52,12 +52,11 @@ def record_set(package: Package, table: Table) -> dict:
 
 def croissant(package: Package, release: Release) -> bytes:
     """croissant.json for the release folder."""
-    d = package.descriptor
     data = {"@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": CONFORMS_TO, "name": package.name,
-            "alternateName": d.get("title", package.name), "description": d.get("description", ""),
-            "version": release.version, "citeAs": citation_text(package, release), "keywords": d.get("keywords", []),
-            "license": [lic["path"] for lic in d.get("licenses", []) if lic.get("path")],
-            "creator": [{"@type": "sc:Organization", "name": c.get("title")} for c in d.get("contributors", [])],
+            "alternateName": package.title, "description": package.description,
+            "version": release.version, "citeAs": citation_text(package, release), "keywords": package.keywords,
+            "license": [lic.path for lic in package.licenses if lic.path],
+            "creator": [{"@type": "sc:Organization", "name": c.title} for c in package.contributors],
             "distribution": [{"@type": "cr:FileObject", "@id": t.path, "name": t.path, "contentUrl": t.path,
                               "encodingFormat": "text/csv",
                               "sha256": hashlib.sha256(t.file.read_bytes()).hexdigest()} for t in package.tables],

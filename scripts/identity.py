@@ -102,9 +102,8 @@ def load_release(package: Package | None = None) -> Release:
 
 def citation_text(package: Package, release: Release) -> str:
     """The recommended citation, in one line: authors (year). Title (version) [Data set]. Address."""
-    d = package.descriptor
-    authors = ", ".join(c.get("title", "") for c in d.get("contributors", [])) or package.name
+    authors = ", ".join(c.title for c in package.contributors) or package.name
     year = str(release.released.year) if release.released else "not yet released"
     where = release.site_url or release.repository_url
-    return f"{authors} ({year}). {d.get('title', package.name)} (version {release.version}) [Data set]." + (
+    return f"{authors} ({year}). {package.title} (version {release.version}) [Data set]." + (
         f" {where}" if where else "")

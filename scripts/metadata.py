@@ -27,8 +27,7 @@ SKIPPED_WORDS = ("Required", "Primary key", "One of")
 
 
 def licence_text(package: Package) -> str:
-    return "; ".join(f"{lic.get('name')} ({lic.get('path')})" if lic.get("path") else str(lic.get("name"))
-                     for lic in package.descriptor.get("licenses", []))
+    return "; ".join(f"{lic.name} ({lic.path})" if lic.path else lic.name for lic in package.licenses)
 
 
 def field_text(package: Package, table: Table, field: Field) -> str:
@@ -66,9 +65,8 @@ def inputs_digest(package: Package) -> str:
 
 def metadata_rows(package: Package, release: Release) -> list[tuple[str, str, str]]:
     """(key, value, meaning) for the database's `metadata` table; keys whose value is not known are left out."""
-    d = package.descriptor
     rows = [("name", package.name, "Name of the data package."),
-            ("title", d.get("title", package.name), "Title of the data set."),
+            ("title", package.title, "Title of the data set."),
             ("version", release.version, "Version of this release (Semantic Versioning; see CHANGELOG.md)."),
             ("released", release.date_words, "Date of this release."),
             ("complete_through", package.complete_through,
@@ -172,7 +170,7 @@ def cell(text: str) -> str:
 
 def data_dictionary(package: Package, release: Release) -> str:
     """Markdown: every table and column, its type and meaning, codes and rules in words."""
-    out = [f"# Data dictionary: {package.descriptor.get('title', package.name)}, version {release.version}", "",
+    out = [f"# Data dictionary: {package.title}, version {release.version}", "",
            "Every table of the release, one row per column. The same text is in the database's column comments, "
            "the Parquet files' metadata and the spreadsheet's `columns` sheet; `schemas/*.schema.json` states it "
            "as Table Schema.", ""]

@@ -196,14 +196,13 @@ def file_rows(package: Package, files: dict[str, bytes]) -> str:
 
 def readme(package: Package, release: Release, files: dict[str, bytes], con: duckdb.DuckDBPyConnection) -> bytes:
     """The zip's README.md, from templates/release-README.md."""
-    d = package.descriptor
     example = package.table("prisoner_transfers") if "prisoner_transfers" in package.names else package.tables[0]
     dates = [f.name for f in example.fields if f.type.name == "date"]
     ints = [f.name for f in example.fields if f.type.name == "integer"]
     addresses = [f"- **{k}:** {v}" for k, v in (("Site", release.site_url), ("Repository", release.repository_url))
                  if v] or ["- No site or repository address has been published for this release yet."]
     values = {
-        "title": d.get("title", package.name), "version": release.version, "description": d.get("description", ""),
+        "title": package.title, "version": release.version, "description": package.description,
         "released_words": f"released {release.released}" if release.released else "not yet released",
         "previous_version": release.previous.version if release.previous else "none",
         "record_counts": record_counts(package, con),

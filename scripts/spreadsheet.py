@@ -62,7 +62,7 @@ def write_xlsx(package: Package, release: Release, database: Path, path: Path) -
     tmp = path.with_suffix(".xlsx.tmp")
     book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                           "strings_to_numbers": False})
-    book.set_properties({"title": package.descriptor.get("title", package.name), "subject": f"version "
+    book.set_properties({"title": package.title, "subject": f"version "
                          f"{release.version}", "author": metadata.citation_text(package, release).split(" (")[0],
                          "created": created, "comments": metadata.citation_text(package, release)})
     formats = {"header": book.add_format({"bold": True, "bottom": 1}),

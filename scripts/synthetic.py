@@ -1,9 +1,8 @@
 """Synthetic, valid packages of any size, generated from the package's own `schemas/` and descriptor.
 
 Nothing here restates a table: every column is derived from its Table Schema field (type, constraints,
-enum, pattern, foreign key) and every `x-` rule is honoured by a generic fix-up (x-differentFrom,
-x-notBefore/x-notAfter, x-precisionField, x-between, x-qualifies, x-listOf, x-referencesAny,
-x-everyRecordCited, x-neutral), so a new field or rule in `schemas/` shows up in the synthetic data
+enum, pattern, foreign key, references) and every kind of rule is honoured by construction or by its kind's
+fix-up (`Kind.fix_up` in `scripts.rules`), so a new field or rule in `schemas/` shows up in the synthetic data
 without touching this file. Two tables whose foreign keys point at each other get mutual links.
 """
 
@@ -22,7 +21,6 @@ import polars as pl
 from scripts.package import DESCRIPTOR, ROOT, Field, Package, Table, load_package
 from scripts.patterns import pattern_values
 from scripts.rules import KINDS
-from scripts.rules.relations import url_rejects_regex
 
 FIRST_DATE = dt.date(2020, 11, 10)  # used only for dates whose schema gives no minimum
 LAST_DATE = dt.date(2024, 12, 31)
@@ -76,11 +74,7 @@ class Generator:
 
     def references(self, table: Table) -> set[str]:
         refs = {fk.resource for fk in table.foreign_keys}
-        for f in table.fields:
-            refs |= {t.resource for t in f.rules.get("x-referencesAny", ())}
-            if lst := f.rules.get("x-listOf"):
-                refs.add(lst.resource)
-        return refs
+        return refs | {t.resource for f in table.fields for t in f.rules.targets()}
 
     def mutual_fk(self, table: Table, name: str) -> bool:
         fk = self.fk(table, name)
@@ -117,11 +111,11 @@ class Generator:
             if self.mutual_fk(table, name):
                 return pl.Series(name, [None] * n, dtype=pl.String)  # linked in link_mutual
             values = self.sample(self.frames[fk[0]][fk[1]], n)
-        elif refs := field.rules.get("x-referencesAny"):
+        elif refs := field.rules.references_any:
             pool = pl.concat([self.frames[r.resource][r.field] for r in refs])
-            values = pool if field.rules.get("x-everyRecordCited") else self.sample(pool, n)
+            values = pool if field.rules.every_record_cited else self.sample(pool, n)
             values = pl.concat([values, self.sample(pool, n - len(values))]) if len(values) < n else values[:n]
-        elif lst := field.rules.get("x-listOf"):
+        elif lst := field.rules.list_of:
             pool = self.frames[lst.resource][lst.field]
             parts = [self.sample(pool, n) for _ in range(3)]
             width = self.rng.integers(1, 4, size=n)
@@ -157,19 +151,17 @@ class Generator:
             texts = pl.Series(self.texts).str.slice(0, field.max_length or 2000).str.strip_chars()
             values = self.sample(texts.filter(texts.str.len_chars() >= (field.min_length or 0)), n)
         values = values.rename(name)
-        if not required and not unique and not field.rules.get("x-everyRecordCited"):
+        if not required and not unique and not field.rules.every_record_cited:
             values = values.scatter(np.flatnonzero(self.rng.random(n) < OPTIONAL_EMPTY), None)
         return values
 
-    # -- the rules no single column can honour, kind by kind (FIX_UPS): those that fill cells first, so that
-    # the rules comparing cells see the filled values
+    # -- the rules no single column can honour: each kind's fix-up, in registry order
     def fix_up(self, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
-        for kind in sorted(KINDS, key=lambda k: k.name not in FILLING):
-            fix = FIX_UPS[kind.name]
-            if callable(fix):
+        for kind in KINDS:
+            if callable(kind.fix_up):
                 for f in table.fields:
                     if kind.applies(self.package, table, f):
-                        frame = fix(self, table, f, frame)
+                        frame = kind.fix_up(self, table, f, frame)
         return frame
 
     def link_mutual(self) -> None:
@@ -193,137 +185,18 @@ class Generator:
                     .alias(back))
 
 
-def fix_qualifier(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    """not_reported empties the counts; any other qualifier needs the best estimate."""
-    counts, name = f.rules["x-qualifies"], f.name
-    best = counts[1]
-    filler = gen.column(table, table.field(best), frame.height, required=True)
-    return frame.with_columns(
-        [pl.when(pl.col(name) == "not_reported").then(None).otherwise(pl.col(c)).alias(c) for c in counts if c != best]
-        + [pl.when(pl.col(name) == "not_reported").then(None).otherwise(pl.col(best).fill_null(filler)).alias(best)])
-
-
-def fix_exact(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    low, best, high = f.rules["x-qualifies"]
-    exact = pl.col(f.name) == "exact"
-    return frame.with_columns([pl.when(exact & pl.col(c).is_not_null()).then(pl.col(best)).otherwise(pl.col(c)).alias(c)
-                               for c in (low, high)])
-
-
-def fix_different_from(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    other, name = f.rules["x-differentFrom"], f.name
-    fk = gen.fk(table, other)
-    pool = gen.frames[fk[0]][fk[1]] if fk else frame[other].unique()
-    shifted = dict(zip(pool, pool.shift(-1, fill_value=pool[0]), strict=True))
-    return frame.with_columns(pl.when(pl.col(name) == pl.col(other)).then(pl.col(other).replace_strict(shifted))
-                              .otherwise(pl.col(name)).alias(name))
-
-
-def fix_order(key: str, keep) -> callable:
-    def fix(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.with_columns(pl.when(pl.col(f.name).is_null()).then(None)
-                                  .otherwise(keep(f.name, f.rules[key])).alias(f.name))
-    return fix
-
-
-def fix_between(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    bounds, name = f.rules["x-between"], f.name
-    cast = pl.Int64 if f.type.name == "integer" else pl.Float64
-    cols = [pl.col(c).cast(cast) for c in (bounds[0], name, bounds[1])]
-    return frame.with_columns(
-        pl.when(pl.col(bounds[0]).is_null()).then(None).otherwise(pl.min_horizontal(cols)).cast(pl.String)
-        .alias(bounds[0]),
-        pl.when(pl.col(bounds[1]).is_null()).then(None).otherwise(pl.max_horizontal(cols)).cast(pl.String)
-        .alias(bounds[1]))
-
-
-def fix_precision_given(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    """A date gets the finest precision where it has none, or where its day breaks the convention of the one
-    it has; a precision without its date is dropped."""
-    precision, name = f.rules["x-precisionField"], f.name
-    first = table.field(precision).code_values[0]
-    day = pl.col(name).str.slice(8, 2)
-    breaks = ((pl.col(precision) == "month") & (day != "01")) | (
-        (pl.col(precision) == "year") & (pl.col(name).str.slice(5, 5) != "01-01"))
-    keep = pl.col(precision) if table.field(precision).required else None
-    return frame.with_columns(pl.when(pl.col(name).is_null()).then(keep)
-                              .when(pl.col(precision).is_null() | breaks).then(pl.lit(first))
-                              .otherwise(pl.col(precision)).alias(precision))
-
-
-def fix_list_unique(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    sep = f.rules["x-listOf"].delimiter
-    return frame.with_columns(pl.col(f.name).str.split(sep).list.unique(maintain_order=True).list.join(sep))
-
-
-def fix_required_when(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    cond = f.rules["x-requiredWhen"]
-    filler = gen.column(table, f, frame.height, required=True)
-    return frame.with_columns(pl.when(pl.col(cond.field).is_in(list(cond.values)))
-                              .then(pl.col(f.name).fill_null(filler)).otherwise(pl.col(f.name)).alias(f.name))
-
-
-def fix_allowed_when(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    cond, col = f.rules["x-allowedWhen"], pl.col(f.name)
-    for code, allowed in cond.allowed:
-        frame = frame.with_columns(pl.when((pl.col(cond.field) == code) & col.is_not_null() & ~col.is_in(list(allowed)))
-                                   .then(pl.lit(allowed[0] if allowed else None)).otherwise(col).alias(f.name))
-    return frame
-
-
-def fix_url_rejected(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    rejects = f.rules["x-rejectUrls"]
-    regex = url_rejects_regex(rejects.hosts, rejects.path_segments).replace("(?i:", "(?i)(?:", 1)
-    return frame.with_columns(pl.when(pl.col(f.name).str.contains(regex))
-                              .then(pl.lit("https://example.org/") + pl.int_range(pl.len()).cast(pl.String))
-                              .otherwise(pl.col(f.name)).alias(f.name))
-
-
-FILLING = ("qualifier", "required_when")
-def fix_host_determines(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    """Each URL on a host named after the value the host determines."""
-    other = f.rules["x-hostDetermines"]
-    host = pl.col(other).str.replace_all("[^a-z0-9-]", "-").str.to_lowercase()
-    return frame.with_columns(pl.when(pl.col(f.name).is_null()).then(None).otherwise(
-        pl.lit("https://") + host + pl.lit(".example.org/") + pl.int_range(pl.len()).cast(pl.String)).alias(f.name))
-
-
-def fix_primary_key(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
-    """A key of several fields, drawn field by field, can repeat: a repeating row draws its last key field again."""
-    key = list(table.primary_key)
-    last = table.field(key[-1])
-    for _ in range(20 if len(key) > 1 else 0):
-        repeated = frame.select(~pl.struct(key).is_first_distinct()).to_series()
-        if not repeated.any():
-            break
-        again = gen.column(table, last, frame.height, required=True)
-        frame = frame.with_columns(pl.when(repeated).then(again).otherwise(pl.col(last.name)).alias(last.name))
-    return frame
-
-
-CONSTRUCTED = "honoured by construction in Generator.column, link_mutual or the sentence filter"
-# Each kind of the rule registry: how the generator honours it.
-FIX_UPS = {kind.name: CONSTRUCTED for kind in KINDS} | {
-    "qualifier": fix_qualifier, "exact": fix_exact, "different_from": fix_different_from,
-    "not_before": fix_order("x-notBefore", pl.max_horizontal), "not_after": fix_order("x-notAfter", pl.min_horizontal),
-    "count_range": fix_between, "precision_given": fix_precision_given, "list_unique": fix_list_unique,
-    "required_when": fix_required_when, "host_determines": fix_host_determines, "allowed_when": fix_allowed_when,
-    "url_rejected": fix_url_rejected, "primary_key": fix_primary_key,
-}
-
-
 # --- sizes and writing ---------------------------------------------------------------------------------------
 
 def default_sizes(package: Package, rows: int, sources_share: int = 10) -> dict[str, int]:
     """`rows` is the size of the largest table: the citing table (x-everyRecordCited) cites every record once,
     so the cited tables share rows between them; sources get rows / 10; lookups stay small."""
     citing = package.citing_fields()
-    cited = {r.resource for _, f in citing for r in f.rules["x-referencesAny"]}
+    cited = {r.resource for _, f in citing for r in f.rules.references_any}
     sizes = {t.name: 40 for t in package.tables}
     for i, name in enumerate(sorted(cited)):  # the remainder one each to the first tables: they sum to rows
         sizes[name] = rows // len(cited) + (i < rows % len(cited))
     for t, f in citing:
-        sizes[t.name] = sum(sizes[r.resource] for r in f.rules["x-referencesAny"])
+        sizes[t.name] = sum(sizes[r.resource] for r in f.rules.references_any)
         for fk in t.foreign_keys:
             if fk.resource not in cited and all(t.field(n).required for n in fk.fields):
                 sizes[fk.resource] = max(40, rows // sources_share)

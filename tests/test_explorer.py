@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.package import ROOT, load_package
-from scripts.site.values import record_tables
 
 PHONE = {"width": 390, "height": 844}
 
@@ -51,7 +50,7 @@ def page(browser, base):
 
 def test_every_record_has_a_page(site):
     package = load_package(ROOT)
-    tables = record_tables(package)
+    tables = list(package.record_tables().values())
     assert {t.name for t in tables} >= {"meetings", "prisoner_transfers", "mine_map_handovers", "claims"}
     missing = [r[t.primary_key[0]] for t in tables for r in rows(t.name)
                if not (site / "site" / "records" / r[t.primary_key[0]] / "index.html").is_file()]

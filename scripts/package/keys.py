@@ -1,8 +1,12 @@
-"""The `x-` keys a schema may use, each with the parser of its value: the model's reading of rule arguments.
-What each key means is `scripts.rules`' business; a key not listed here is refused when the package loads."""
+"""The `x-` keys a schema may use: each is one typed attribute of `FieldRules`, declared with its key and the
+parser of its value, so a field's rule arguments are read once, here, and every stage reads attributes
+(`field.rules.not_before`), never a key. What each rule means is `scripts.rules`' business; a key not declared
+here is refused when the package loads."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -37,10 +41,12 @@ def _sibling(value, where):
     return value
 
 
-def _siblings(value, where):
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{where} must be a list of field names of the same table")
-    return tuple(value)
+def _siblings(count: int) -> Callable:
+    def parse(value, where):
+        if not isinstance(value, list) or len(value) != count or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{where} must be a list of {count} field names of the same table")
+        return tuple(value)
+    return parse
 
 
 def _true(value, where):
@@ -95,13 +101,70 @@ def _url_rejects(value, where):
     return UrlRejects(tuple(h.lower() for h in hosts), tuple(segments))
 
 
-# Each field-level `x-` key and the parser of its value; `scripts.rules` gives each one its meaning.
-FIELD_RULE_KEYS = {
-    "x-differentFrom": _sibling, "x-notBefore": _sibling, "x-notAfter": _sibling, "x-precisionField": _sibling,
-    "x-between": _siblings, "x-qualifies": _siblings, "x-neutral": _true, "x-everyRecordCited": _true,
-    "x-listOf": _list_target, "x-referencesAny": _targets, "x-requiredWhen": _when, "x-allowedWhen": _allowed_when,
-    "x-rejectUrls": _url_rejects, "x-hostDetermines": _sibling, "x-url": _true,
-}
+def key(name: str, parse: Callable, default=None):
+    """An attribute of FieldRules read from the schema's `name` key with `parse`; `default` where it is absent."""
+    return dataclasses.field(default=default, metadata={"key": name, "parse": parse})
+
+
+@dataclass(frozen=True)
+class FieldRules:
+    """A field's rule arguments, typed: one attribute per `x-` key, its default where the schema leaves it out."""
+
+    different_from: str | None = key("x-differentFrom", _sibling)  # a sibling this field never equals
+    not_before: str | None = key("x-notBefore", _sibling)  # a sibling date this one is never earlier than
+    not_after: str | None = key("x-notAfter", _sibling)  # a sibling date this one is never later than
+    precision_field: str | None = key("x-precisionField", _sibling)  # the sibling saying how precise this date is
+    between: tuple[str, str] | None = key("x-between", _siblings(2))  # the low and high bounds of this count
+    qualifies: tuple[str, str, str] | None = key("x-qualifies", _siblings(3))  # the low, best and high counts
+    neutral: bool = key("x-neutral", _true, False)  # none of the package's loaded terms
+    every_record_cited: bool = key("x-everyRecordCited", _true, False)  # every record it can name is named
+    list_of: Target | None = key("x-listOf", _list_target)  # a delimited list of keys of another table
+    references_any: tuple[Target, ...] = key("x-referencesAny", _targets, ())  # a key of any of these tables
+    required_when: Condition | None = key("x-requiredWhen", _when)  # required when a sibling holds a value
+    allowed_when: Condition | None = key("x-allowedWhen", _allowed_when)  # codes allowed by a sibling's code
+    reject_urls: UrlRejects | None = key("x-rejectUrls", _url_rejects)  # addresses that are not canonical
+    host_determines: str | None = key("x-hostDetermines", _sibling)  # the sibling one host always has one value of
+    url: bool = key("x-url", _true, False)  # an http(s) address
+
+    @classmethod
+    def read(cls, raw: dict, where: str) -> FieldRules:
+        """The rules of a raw schema field (its `x-` keys already known to be declared)."""
+        return cls(**{f.name: f.metadata["parse"](raw[f.metadata["key"]], f"{where}: {f.metadata['key']}")
+                      for f in dataclasses.fields(cls) if f.metadata["key"] in raw})
+
+    def given(self) -> dict[str, object]:
+        """`x-` key → value of the rules the schema states, in declaration order (for messages and tests)."""
+        return {f.metadata["key"]: getattr(self, f.name) for f in dataclasses.fields(self)
+                if getattr(self, f.name) != f.default}
+
+    def without(self, name: str) -> FieldRules:
+        """These rules with the one stated by `x-` key `name` left out."""
+        found = next(f for f in dataclasses.fields(self) if f.metadata["key"] == name)
+        return dataclasses.replace(self, **{found.name: found.default})
+
+    def named(self) -> list[tuple[str, str | None, str]]:
+        """(`x-` key, resource, field) of every field these rules name; resource None for a field of the same
+        table."""
+        out = []
+        for key, value in self.given().items():
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, Target):
+                    out.append((key, item.resource, item.field))
+                elif isinstance(item, Condition):
+                    out.append((key, None, item.field))
+                elif isinstance(item, str):
+                    out.append((key, None, item))
+        return out
+
+    def siblings(self) -> tuple[str, ...]:
+        """Every field of the same table that these rules read."""
+        return tuple(dict.fromkeys(name for _, resource, name in self.named() if resource is None))
+
+    def targets(self) -> tuple[Target, ...]:
+        """Every field of a table that these rules look values up in (x-referencesAny, x-listOf)."""
+        return self.references_any + ((self.list_of,) if self.list_of else ())
+
+
+# Each field-level `x-` key, as the schema spells it.
+FIELD_RULE_KEYS = tuple(f.metadata["key"] for f in dataclasses.fields(FieldRules))
 PACKAGE_KEYS = {"x-loadedTerms", "x-completeThrough"}
-
-

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.package.keys import FieldRules, Target
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DESCRIPTOR = "datapackage.json"
 
@@ -115,7 +117,7 @@ class Field:
     maximum: object = None
     min_length: int | None = None
     max_length: int | None = None
-    rules: dict = field(default_factory=dict, compare=False, hash=False)  # x- key → parsed value
+    rules: FieldRules = FieldRules()  # the `x-` rule arguments, typed
 
     @property
     def code_values(self) -> list[str]:
@@ -123,6 +125,11 @@ class Field:
 
     def label(self, code: str) -> str:
         return next((c.label for c in self.codes if c.value == code), "")
+
+    @property
+    def is_url(self) -> bool:
+        """An http(s) address (`x-url`): shown as a link, checked as an address."""
+        return self.rules.url
 
     @property
     def is_prose(self) -> bool:
@@ -160,14 +167,40 @@ class Table:
         """The single-field foreign key on `name`, if any."""
         return next((fk for fk in self.foreign_keys if fk.fields == (name,)), None)
 
+    @property
+    def id_prefix(self) -> str | None:
+        """The letters every key of the table starts with (`mtg` for `mtg-[0-9]{4,}`), where its one key field's
+        pattern starts with letters and a hyphen."""
+        if len(self.primary_key) != 1:
+            return None
+        found = re.match(r"([a-z0-9]+)-", self.field(self.primary_key[0]).pattern or "")
+        return found.group(1) if found else None
+
+
+@dataclass(frozen=True)
+class License:
+    name: str
+    title: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Contributor:
+    title: str
+    roles: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class Package:
-    """The descriptor and its tables, in descriptor order."""
+    """The descriptor and its tables, in descriptor order; the descriptor's texts as attributes."""
 
-    descriptor: dict
+    descriptor: dict  # raw: for frictionless and for writing the released descriptor, never for its meaning
     tables: list[Table]
     root: Path = ROOT
+
+    def text(self, key: str) -> str:
+        value = self.descriptor.get(key)
+        return value if isinstance(value, str) else ""
 
     @property
     def name(self) -> str:
@@ -175,7 +208,38 @@ class Package:
 
     @property
     def version(self) -> str:
-        return self.descriptor.get("version", "")
+        return self.text("version")
+
+    @property
+    def title(self) -> str:
+        """The package's title, or its name where it has none."""
+        return self.text("title") or self.name
+
+    @property
+    def description(self) -> str:
+        return self.text("description")
+
+    @property
+    def homepage(self) -> str:
+        return self.text("homepage")
+
+    @property
+    def created(self) -> str:
+        return self.text("created")
+
+    @property
+    def keywords(self) -> list[str]:
+        return [k for k in self.descriptor.get("keywords", []) if isinstance(k, str)]
+
+    @property
+    def licenses(self) -> list[License]:
+        return [License(str(lic.get("name", "")), str(lic.get("title", "")), str(lic.get("path", "")))
+                for lic in self.descriptor.get("licenses", []) if isinstance(lic, dict)]
+
+    @property
+    def contributors(self) -> list[Contributor]:
+        return [Contributor(str(c.get("title", "")), tuple(map(str, c.get("roles", []))))
+                for c in self.descriptor.get("contributors", []) if isinstance(c, dict)]
 
     @property
     def loaded_terms(self) -> list[str]:
@@ -196,17 +260,15 @@ class Package:
         """The foreign keys of other tables that point at table."""
         return [(t, fk) for t in self.tables if t is not table for fk in t.foreign_keys if fk.resource == table.name]
 
-    def targets(self, table: Table) -> list:
-        """Every x-listOf and x-referencesAny target of every field, with the table it is declared in."""
-        found = [t for other in self.tables for f in other.fields for t in f.rules.get("x-referencesAny", ())]
-        found += [f.rules["x-listOf"] for other in self.tables for f in other.fields if "x-listOf" in f.rules]
-        return [t for t in found if t.resource == table.name]
+    def targets(self, table: Table) -> list[Target]:
+        """Every x-listOf and x-referencesAny target of every field that is a field of table."""
+        return [t for other in self.tables for f in other.fields for t in f.rules.targets() if t.resource == table.name]
 
     def lookup_fields(self, table: Table) -> list[str]:
         """Fields of table that rules of other tables may read: its keys, its own references, and every
         field another table points at."""
         wanted = set(table.primary_key) | {n for fk in table.foreign_keys for n in fk.fields}
-        wanted |= {f.name for f in table.fields if "x-referencesAny" in f.rules}
+        wanted |= {f.name for f in table.fields if f.rules.references_any}
         wanted |= {n for _, fk in self.referencing(table) for n in fk.reference_fields}
         wanted |= {fk.reference_fields[0] for fk in table.foreign_keys if fk.resource == table.name}
         wanted |= {t.field for t in self.targets(table)}
@@ -214,21 +276,19 @@ class Package:
 
     def citing_fields(self) -> list[tuple[Table, Field]]:
         """The fields marked `x-everyRecordCited`, with their tables: they cite every record they can name."""
-        return [(t, f) for t in self.tables for f in t.fields if f.rules.get("x-everyRecordCited")]
+        return [(t, f) for t in self.tables for f in t.fields if f.rules.every_record_cited]
 
-    def cited_records(self) -> list:
+    def cited_records(self) -> list[Target]:
         """The key fields (`Target`s) of the tables whose rows are records: those a citing field references, in
         its order."""
-        return [t for _, f in self.citing_fields() for t in f.rules.get("x-referencesAny", ())]
+        return [t for _, f in self.citing_fields() for t in f.rules.references_any]
 
-    def record_tables(self) -> dict[str, str]:
-        """Id prefix → table, from the record references of the schemas (`mtg` → meetings, …)."""
-        out = {}
-        for table in self.tables:
-            for f in table.fields:
-                for target in f.rules.get("x-referencesAny", ()):
-                    pattern = self.table(target.resource).field(target.field).pattern or ""
-                    out[pattern.split("-")[0]] = target.resource
-        return out
+    def record_tables(self) -> dict[str, Table]:
+        """The tables whose rows are records, by the prefix of their ids (`mtg` → meetings, …), in the order the
+        citing field names them."""
+        tables = [self.table(n) for n in dict.fromkeys(t.resource for t in self.cited_records())]
+        return {t.id_prefix or t.name: t for t in tables}
 
-
+    def record_table(self, record_id: str) -> Table | None:
+        """The record table a record id belongs to, by its prefix."""
+        return self.record_tables().get(str(record_id).split("-", 1)[0])

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path, PurePosixPath
 
-from scripts.package.keys import FIELD_RULE_KEYS, PACKAGE_KEYS, Condition, Target
+from scripts.package.keys import FIELD_RULE_KEYS, PACKAGE_KEYS, FieldRules
 from scripts.package.model import (
     CONSTRAINTS,
     DESCRIPTOR,
@@ -109,7 +109,7 @@ def read_field(raw: dict, key: tuple[str, ...], where: str) -> Field:
             re.compile(pattern)
         except re.error as e:
             raise ValueError(f"{where}: pattern {pattern!r} is not a regular expression ({e})") from None
-    rules = {k: FIELD_RULE_KEYS[k](v, f"{where}: {k}") for k, v in raw.items() if k in FIELD_RULE_KEYS}
+    rules = FieldRules.read(raw, where)
     return Field(name, FIELD_TYPES[kind], raw.get("description", ""),
                  None if raw.get("example") is None else str(raw["example"]),
                  bool(constraints.get("required")) or name in key,
@@ -157,19 +157,8 @@ def cross_problems(tables: list[Table]) -> list[Problem]:
                 problems.append(Problem(table.schema_path, field=f"foreignKeys[{i}]",
                                         message="fields and reference.fields must name the same number of fields"))
         for f in table.fields:
-            for key, value in f.rules.items():
-                where = f"{f.name}.{key}"
-                if isinstance(value, str):
-                    check(table, where, table.name, (value,))
-                elif isinstance(value, tuple) and value and isinstance(value[0], str):
-                    check(table, where, table.name, value)
-                elif isinstance(value, Target):
-                    check(table, where, value.resource, (value.field,))
-                elif isinstance(value, tuple):
-                    for target in value:
-                        check(table, where, target.resource, (target.field,))
-                elif isinstance(value, Condition):
-                    check(table, where, table.name, (value.field,))
+            for key, resource, name in f.rules.named():
+                check(table, f"{f.name}.{key}", resource or table.name, (name,))
     return problems
 
 

@@ -1,12 +1,12 @@
-"""The rule registry: every kind of rule the package states, defined once.
+"""The rule registry: every kind of rule the package states, each defined once, in one place.
 
 A kind (`core.Kind`) is one entry of `KINDS`: which fields it applies to, its SQL over text cells (what
 `make check` runs: cells are loaded as text and parsed inside the rules, so a bad value is reported where it
 is instead of being coerced away), its constraint over typed columns (what the DuckDB file declares) or the
-reason it has none, and its wording (the data dictionary, the database comments and the methodology's list of
-what is rejected). `scripts.faults` plants one fault of each kind and `scripts.synthetic` honours each `x-`
-kind; tests hold every kind to having all of these. Adding a rule is one entry in `cells`,
-`text` or `relations` (plus, for an `x-` key, its value's parser in `scripts.package.keys`) and its tests.
+reason it has none, its wording (the data dictionary, the database comments and the methodology's list of
+what is rejected), the fault that makes it fire (planted by `scripts.faults`) and how generated data keeps to
+it (`scripts.synthetic`). Adding a rule is one entry in `cells`, `text`, `urls`, `siblings` or `references`
+(plus, for an `x-` key, its attribute in `scripts.package.keys.FieldRules`) and its tests.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ import duckdb
 from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.cells import CELL_KINDS
 from scripts.rules.core import FORMULA_START, WHITESPACE, Kind, Rule, with_values
-from scripts.rules.relations import RELATION_KINDS
+from scripts.rules.references import REFERENCE_KINDS
+from scripts.rules.siblings import SIBLING_KINDS
 from scripts.rules.text import TEXT_KINDS
+from scripts.rules.urls import URL_KINDS
 
-KINDS: list[Kind] = CELL_KINDS + TEXT_KINDS + RELATION_KINDS
+# The order is the order a field's rules are said in, and the order the generator applies fix-ups in.
+KINDS: list[Kind] = CELL_KINDS + TEXT_KINDS + URL_KINDS + SIBLING_KINDS + REFERENCE_KINDS
 KIND = {k.name: k for k in KINDS}
 CELL_TEXT_KINDS = {"type", "range", "formula", "whitespace", "future"}  # said once on the methodology page
 

@@ -1,13 +1,17 @@
-"""Kinds of rule that a field's type, Table Schema constraints and keys state, and those every cell obeys."""
+"""Kinds of rule that a field's type, Table Schema constraints and keys state, and those every cell obeys: each
+with its check, its planted fault and how the generator honours it (all by construction)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from scripts.load import LINE
 from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.core import (
+    CONSTRUCTED,
     FORMULA_START,
     WHITESPACE,
     Context,
@@ -17,6 +21,7 @@ from scripts.rules.core import (
     code,
     forbid,
     parsed,
+    plant_value,
     regex_class,
     rule,
     sql_codes,
@@ -24,6 +29,12 @@ from scripts.rules.core import (
     typed_literal,
 )
 from scripts.shapes import rejected_by_shape
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from scripts.faults import Planting
+    from scripts.synthetic import Generator
 
 
 def _type(ctx: Context) -> list[Rule]:
@@ -127,46 +138,120 @@ def _typed_length(attr: str, op: str) -> Callable[[Table, Field], str]:
     return lambda t, f: check(f"length({ident(f.name)}) {op} {getattr(f, attr)}")
 
 
-
 def typed_field(p: Package, t: Table, f: Field) -> bool:
     return f.type.name != "string"
 
 
+# --- planted faults ----------------------------------------------------------------------------------------------
+
+def plant_types(p: Planting) -> None:
+    for kind_name, bad in (("integer", "12.5"), ("number", "abc"), ("date", "2021-02-30")):
+        if found := p.first("type", lambda t, f, k=kind_name: f.type.name == k and p.plain(t, f)):
+            p.put("type", found[0], found[1].name, bad)
+
+
+def plant_minimum(p: Planting) -> None:
+    plant_value("minimum", lambda f: str(f.minimum - 1), lambda t, f: f.type.name == "integer")(p)
+
+    def free_date(t: Table, f: Field) -> bool:
+        return f.type.name == "date" and len(t.primary_key) == 1 and not any(
+            f.name in (g.rules.not_before, g.rules.not_after) for g in t.fields)
+
+    if found := p.first("minimum", free_date):
+        t, f = found
+        p.put("minimum", t, f.name, (dt.date.fromisoformat(f.minimum) - dt.timedelta(days=1)).isoformat())
+
+
+def plant_primary_key(p: Planting) -> None:
+    if found := p.first("primary_key", lambda t, f: len(t.primary_key) == 1):
+        t, f = found
+        p.put("primary_key", t, f.name, p.frames[t.name][f.name][0])
+    if found := p.first("primary_key", lambda t, f: len(t.primary_key) > 1):
+        t, f = found
+        p.put("primary_key", t, f.name, p.frames[t.name][f.name][0],
+              also={k: p.frames[t.name][k][0] for k in t.primary_key[1:]})
+
+
+def fix_primary_key(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
+    """A key of several fields, drawn field by field, can repeat: a repeating row draws its last key field again."""
+    import polars as pl
+
+    key = list(table.primary_key)
+    last = table.field(key[-1])
+    for _ in range(20 if len(key) > 1 else 0):
+        repeated = frame.select(~pl.struct(key).is_first_distinct()).to_series()
+        if not repeated.any():
+            break
+        again = gen.column(table, last, frame.height, required=True)
+        frame = frame.with_columns(pl.when(repeated).then(again).otherwise(pl.col(last.name)).alias(last.name))
+    return frame
+
+
+def plant_unique(p: Planting) -> None:
+    if found := p.first("unique"):
+        t, f = found
+        p.put("unique", t, f.name, p.frames[t.name][f.name][0])
+
+
+def plant_foreign_key(p: Planting) -> None:
+    def plain_reference(t: Table, f: Field) -> bool:
+        return (not f.rules.given() and not any(g.rules.different_from == f.name for g in t.fields)
+                and t.foreign_key(f.name).resource != t.name)
+
+    if found := p.first("foreign_key", plain_reference):
+        p.put("foreign_key", found[0], found[1].name, "no_such_key")
+
 
 CELL_KINDS: list[Kind] = [
     Kind("type", typed_field, _type, "the column's SQL type",
-         lambda f: f"A {f.type.words}."),
+         lambda f: f"A {f.type.words}.",
+         plant=plant_types, fix_up=CONSTRUCTED),
     Kind("range", lambda p, t, f: f.type.name in ("integer", "number"), _range, "the column's SQL type",
-         lambda f: "Within what the column's type can hold."),
+         lambda f: "Within what the column's type can hold.",
+         plant=plant_value("range", lambda f: "99999999999999999999" if f.type.name == "integer" else "1e400",
+                           lambda t, f: f.maximum is None), fix_up=CONSTRUCTED),
     Kind("formula", lambda p, t, f: f.type.name == "string", _formula,
          lambda t, f: check(f"ascii({ident(f.name)}) NOT IN {sql_codes(FORMULA_START)}"),
-         lambda f: "Never starts with =, +, - or @ (a spreadsheet would run it as a formula)."),
+         lambda f: "Never starts with =, +, - or @ (a spreadsheet would run it as a formula).",
+         plant=plant_value("formula", lambda f: "=SUM(A1:A9)", lambda t, f: f.is_prose), fix_up=CONSTRUCTED),
     Kind("whitespace", lambda p, t, f: True, _whitespace, "checked on the CSV text, before values are typed",
-         lambda f: "No leading or trailing whitespace."),
+         lambda f: "No leading or trailing whitespace.",
+         plant=plant_value("whitespace", lambda f: " leading space", lambda t, f: f.is_prose), fix_up=CONSTRUCTED),
     Kind("future", lambda p, t, f: f.type.name == "date", _future, "depends on the day of the check",
-         lambda f: "Not later than the day of the check."),
+         lambda f: "Not later than the day of the check.",
+         plant=plant_value("future", lambda f: "2999-01-01", lambda t, f: f.maximum is None), fix_up=CONSTRUCTED),
     Kind("required", lambda p, t, f: f.required, _required, lambda t, f: "NOT NULL",
-         lambda f: "Required: never empty."),
+         lambda f: "Required: never empty.",
+         plant=plant_value("required", lambda f: None), fix_up=CONSTRUCTED),
     Kind("primary_key", lambda p, t, f: bool(t.primary_key) and t.primary_key[0] == f.name, _primary_key,
-         "the table's PRIMARY KEY", lambda f: "Primary key: unique, never empty."),
+         "the table's PRIMARY KEY", lambda f: "Primary key: unique, never empty.",
+         plant=plant_primary_key, fix_up=fix_primary_key),
     Kind("unique", lambda p, t, f: f.unique and tuple(t.primary_key) != (f.name,), _unique, lambda t, f: "UNIQUE",
-         lambda f: "Unique: no two rows share it."),
+         lambda f: "Unique: no two rows share it.",
+         plant=plant_unique, fix_up=CONSTRUCTED),
     Kind("pattern", lambda p, t, f: f.pattern is not None, _pattern, _typed_pattern,
-         lambda f: f"Matches {code(f.pattern)} in full."),
+         lambda f: f"Matches {code(f.pattern)} in full.",
+         plant=plant_value("pattern", lambda f: "NOT VALID"), fix_up=CONSTRUCTED),
     Kind("enum", lambda p, t, f: bool(f.codes), _codes, "the column's ENUM type",
-         lambda f: "One of the codes listed."),
+         lambda f: "One of the codes listed.",
+         plant=plant_value("enum", lambda f: "not_in_enum"), fix_up=CONSTRUCTED),
     Kind("minimum", lambda p, t, f: f.minimum is not None, _bound("minimum", "minimum", ">=", "less than the minimum"),
          _typed_bound("minimum", ">="),
-         lambda f: ("Not before " if f.type.name == "date" else "At least ") + f"{f.minimum}."),
+         lambda f: ("Not before " if f.type.name == "date" else "At least ") + f"{f.minimum}.",
+         plant=plant_minimum, fix_up=CONSTRUCTED),
     Kind("maximum", lambda p, t, f: f.maximum is not None, _bound("maximum", "maximum", "<=", "more than the maximum"),
          _typed_bound("maximum", "<="),
-         lambda f: ("Not after " if f.type.name == "date" else "At most ") + f"{f.maximum}."),
+         lambda f: ("Not after " if f.type.name == "date" else "At most ") + f"{f.maximum}.",
+         plant=plant_value("maximum", lambda f: str(f.maximum + 1)), fix_up=CONSTRUCTED),
     Kind("minLength", lambda p, t, f: f.min_length is not None,
          _length("minLength", "min_length", ">=", "shorter than"),
-         _typed_length("min_length", ">="), lambda f: f"At least {f.min_length} characters."),
+         _typed_length("min_length", ">="), lambda f: f"At least {f.min_length} characters.",
+         plant=plant_value("minLength", lambda f: ""), fix_up=CONSTRUCTED),
     Kind("maxLength", lambda p, t, f: f.max_length is not None, _length("maxLength", "max_length", "<=", "longer than"),
-         _typed_length("max_length", "<="), lambda f: f"At most {f.max_length} characters."),
+         _typed_length("max_length", "<="), lambda f: f"At most {f.max_length} characters.",
+         plant=plant_value("maxLength", lambda f: "x" * (f.max_length + 1)), fix_up=CONSTRUCTED),
     Kind("foreign_key", lambda p, t, f: t.foreign_key(f.name) is not None, _foreign_key,
          "a FOREIGN KEY of the table (or, for a key that closes a cycle of references, only make check)",
-         lambda f: "Refers to a row of another table."),
+         lambda f: "Refers to a row of another table.",
+         plant=plant_foreign_key, fix_up=CONSTRUCTED),
 ]

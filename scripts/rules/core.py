@@ -1,5 +1,5 @@
-"""What every kind of rule is made of: the `Rule` a kind makes for one field, the `Kind` entry itself, and the
-SQL helpers the kinds share."""
+"""What every kind of rule is made of: the `Rule` a kind makes for one field, the `Kind` entry itself (its check,
+its planted fault and its fix-up), and the helpers the kinds share."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from scripts.package import Field, Package, Table, ident, literal
+
+if TYPE_CHECKING:  # the machinery that runs a kind's planter and fix-up; neither is imported by `make check`
+    import polars as pl
+
+    from scripts.faults import Planting
+    from scripts.synthetic import Generator
+
+    Planter = Callable[[Planting], None]
+    FixUp = Callable[[Generator, Table, Field, pl.DataFrame], pl.DataFrame]
 
 FORMULA_START = "=+-@"
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u2028\u2029\u3000"
@@ -53,14 +63,19 @@ class Context:
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of rule. `typed` is the column constraint the DuckDB file declares for it (SQL over typed
-    columns, a callable of the field), or a string saying why the database holds it otherwise or not at all."""
+    """One kind of rule, whole: where it applies, its check over text cells (`text`), the column constraint the
+    DuckDB file declares for it (`typed`: SQL over typed columns, a callable of the field, or a string saying why
+    the database holds it otherwise or not at all), its wording, the fault `scripts.faults` plants to make it fire
+    (`plant`) and how `scripts.synthetic` keeps generated data within it (`fix_up`: a function that corrects a
+    generated frame, or a string saying how the generator honours it by construction)."""
 
     name: str
     applies: Callable[[Package, Table, Field], bool]
     text: Callable[[Context], list[Rule]]
     typed: Callable[[Table, Field], str] | str
     words: Callable[[Field], str]
+    plant: Planter
+    fix_up: FixUp | str
 
 
 # --- SQL helpers -------------------------------------------------------------------------------------------------
@@ -134,3 +149,27 @@ def loaded_regex(terms: list[str]) -> str:
     return r"(?i:\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b)"
 
 
+
+
+# --- planting helpers (`Planting` is in `scripts.faults`) ----------------------------------------------------------
+
+CONSTRUCTED = "honoured by construction in Generator.column, link_mutual or the sentence filter"
+
+
+def plant_value(kind: str, value: Callable[[Field], object],
+                pred: Callable[[Table, Field], bool] | None = None) -> Planter:
+    """A planter that puts value into the first plain field the kind applies to (and pred accepts)."""
+    def plant(p: Planting) -> None:
+        if found := p.first(kind, lambda t, f: p.plain(t, f) and (pred is None or pred(t, f))):
+            p.put(kind, found[0], found[1].name, value(found[1]))
+    return plant
+
+
+def plant_with(kind: str, value: Callable[[Field], object], also: Callable[[Field], dict] = lambda f: {},
+               pred: Callable[[Table, Field], bool] | None = None) -> Planter:
+    """A planter that puts value into the first field the kind applies to (and pred accepts), and the values
+    `also` gives into other fields of the same row."""
+    def plant(p: Planting) -> None:
+        if found := p.first(kind, pred or (lambda t, f: True)):
+            p.put(kind, found[0], found[1].name, value(found[1]), also=also(found[1]))
+    return plant

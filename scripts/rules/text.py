@@ -1,13 +1,19 @@
-"""Kinds of rule about the characters of text cells: what a reader cannot see, what only looks like a letter, and
-what is not a web address. They close the ways around the other rules (a summary of one zero-width space is not
-empty; `occu\u00adpied` is not neutral) and keep cells that reach HTML, SVG or a terminal plain."""
+"""Kinds of rule about the characters and words of text cells: what a reader cannot see, what only looks like a
+letter, loaded terms and doubled words. They close the ways around the other rules (a summary of one zero-width
+space is not empty; `occu\u00adpied` is not neutral) and keep cells that reach HTML, SVG or a terminal plain.
+The generator's text is plain ASCII words from which sentences holding a loaded term or a doubled word are
+filtered out, so every kind here is honoured by construction."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from scripts.package import Field, ident, literal
-from scripts.rules.core import Context, Kind, Rule, check, forbid
+from scripts.rules.core import Context, Kind, Rule, check, forbid, loaded_regex, plant_value, plant_with, rule
+
+if TYPE_CHECKING:
+    from scripts.faults import Planting
 
 # C0 and C1 controls, format characters (soft hyphen, zero-width and bidi marks, BOM) and whitespace other
 # than the plain space; a newline is allowed only in free text.
@@ -16,8 +22,7 @@ INVISIBLE = ("\\x{0}-\\x{8}\\x{b}\\x{c}\\x{e}-\\x{1f}\\x{7f}-\\x{9f}\\x{ad}\\x{2
              "\\x{202f}\\x{205f}\\x{3000}")
 LOOK_ALIKES = "\\x{370}-\\x{3ff}\\x{400}-\\x{52f}"  # Greek and Cyrillic letters that pass for Latin ones
 FULLWIDTH = "\\x{ff01}-\\x{ff5e}"
-URL = ("^https?://[\\p{L}\\p{N}.-]+(:[0-9]+)?(/[\\p{L}\\p{N}\\p{M}\\-._~!$&'()*+,;=:@%/]*)?"
-       "(\\?[\\p{L}\\p{N}\\p{M}\\-._~!$&'()*+,;=:@%/?]*)?(#[\\p{L}\\p{N}\\p{M}\\-._~!$&'()*+,;=:@%/?]*)?$")
+PLAIN_WORDS = "generated text is plain ASCII words"
 
 
 def free_text(field: Field) -> bool:
@@ -47,24 +52,54 @@ def _mixed_script(ctx: Context) -> list[Rule]:
                                               "look-alikes in a word", mixed_script_regex())]
 
 
-def _url(ctx: Context) -> list[Rule]:
-    col = ident(ctx.field.name)
-    return [Rule(ctx.field.name, "url", "'{value}' is not an http(s) address of letters, digits and URL punctuation",
-                 f"{col} IS NULL OR regexp_full_match({col}, {literal(URL)})")]
+def _neutral(ctx: Context) -> list[Rule]:
+    """Names the term it finds; the look-alike and invisible characters that could hide one are rejected by the
+    `mixed_script` and `invisible` kinds."""
+    regex = loaded_regex(ctx.package.loaded_terms)
+    made = forbid(ctx.field, "neutral", "'{value}' uses the loaded term '{detail}' (x-loadedTerms in "
+                                        "datapackage.json); such terms belong only in a claim's summary, attributed",
+                  regex)
+    return [replace(made, detail=f"regexp_extract({ident(ctx.field.name)}, {literal(regex)}, 0)")]
+
+
+def plant_neutral(p: Planting) -> None:
+    if (found := p.first("neutral")) and p.package.loaded_terms:
+        p.put("neutral", found[0], found[1].name, f"The {p.package.loaded_terms[0]} was discussed.")
+
+
+def repeated_word_sql(col: str) -> str:
+    """True unless a word stands twice in a row with only a space or line break between ("of of"); punctuation
+    between two equal words ("Kazakhstan; Kazakhstan") is deliberate. Text cells hold no other whitespace (the
+    `invisible` kind), so splitting on spaces finds every pair; the letters-only test runs only on equal pairs."""
+    words = f"string_split(replace(lower({col}), chr(10), ' '), ' ')"
+    pairs = f"list_zip({words}, {words}[2:])"  # each word beside the next; the last beside null
+    same = "lambda p: CASE WHEN p[1] = p[2] THEN regexp_full_match(p[1], '[[:alpha:]]+') ELSE false END"
+    return f"len(list_filter({pairs}, {same})) = 0"
+
+
+def _repeated_word(ctx: Context) -> list[Rule]:
+    return [rule(ctx.field, "repeated_word", "'{value}' repeats a word twice in a row",
+                 repeated_word_sql(ident(ctx.field.name)))]
 
 
 TEXT_KINDS: list[Kind] = [
     Kind("invisible", lambda p, t, f: f.type.name == "string" and not f.codes, _invisible,
          lambda t, f: check(f"NOT regexp_matches({ident(f.name)}, {literal(invisible_class(f))})"),
          lambda f: "No control, format or invisible characters, and no whitespace but the plain space"
-                   + (" and line breaks." if free_text(f) else ".")),
-    Kind("mixed_script", lambda p, t, f: "x-neutral" in f.rules, _mixed_script,
+                   + (" and line breaks." if free_text(f) else "."),
+         plant=plant_value("invisible", lambda f: "Talks\u200bheld", lambda t, f: f.is_prose), fix_up=PLAIN_WORDS),
+    Kind("mixed_script", lambda p, t, f: f.rules.neutral, _mixed_script,
          lambda t, f: check(f"NOT regexp_matches({ident(f.name)}, {literal(mixed_script_regex())})"),
          lambda f: "No word mixes Latin letters with Greek or Cyrillic ones, and no fullwidth letters (look-alikes "
-                   "that would hide a loaded term)."),
-    Kind("url", lambda p, t, f: "x-url" in f.rules, _url,
-         lambda t, f: check(f"regexp_full_match({ident(f.name)}, {literal(URL)})"),
-         lambda f: "An http(s) address: a host, then a path, query and fragment of letters, digits and the "
-                   "punctuation URLs allow (no spaces, quotes or angle brackets)."),
+                   "that would hide a loaded term).",
+         plant=plant_with("mixed_script", lambda f: "Talks in M\u043escow."), fix_up=PLAIN_WORDS),
+    Kind("neutral", lambda p, t, f: f.rules.neutral, _neutral,
+         "the list of loaded terms lives in datapackage.json: make check only",
+         lambda f: "Neutral wording: none of the loaded terms (x-loadedTerms) may appear.",
+         plant=plant_neutral, fix_up="Generator.texts leaves out every sentence holding a loaded term"),
+    Kind("repeated_word", lambda p, t, f: free_text(f), _repeated_word,
+         "DuckDB allows no list function in a CHECK: make check only",
+         lambda f: "No word twice in a row.",
+         plant=plant_value("repeated_word", lambda f: "The the talks went on."),
+         fix_up="Generator.texts leaves out every sentence with a word twice in a row"),
 ]
-

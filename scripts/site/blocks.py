@@ -13,17 +13,17 @@ import yaml
 
 from scripts import changes, metadata, release
 from scripts.identity import citation_text, load_release
-from scripts.package import literal
+from scripts.package import Package, literal
 from scripts.rules import KINDS
 from scripts.site import figures
 from scripts.site.context import Site
 from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, table_page
 
 
-def last_update(root: Path, descriptor: dict) -> str | None:
-    if descriptor.get("created"):
-        return str(descriptor["created"])[:10]
-    done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%cs", "--", "data"],
+def last_update(package: Package) -> str | None:
+    if package.created:
+        return package.created[:10]
+    done = subprocess.run(["git", "-C", str(package.root), "log", "-1", "--format=%cs", "--", "data"],
                           capture_output=True, text=True, check=False)
     return done.stdout.strip() or None
 
@@ -41,7 +41,7 @@ def counts_block(site: Site) -> str:
         facts.append(f"records dated <strong>{first}</strong> to <strong>{last}</strong>")
     if through := site.package.complete_through:
         facts.append(f"complete through <strong>{esc(through)}</strong>")
-    if updated := last_update(site.package.root, site.package.descriptor):
+    if updated := last_update(site.package):
         facts.append(f"data last changed <strong>{esc(updated)}</strong>")
     return html_table(["Table", "Records", "One row per"], rows, "overview") + "\n\n<p>" + ", ".join(facts) + ".</p>"
 
@@ -79,16 +79,16 @@ COUNTRIES = [{"@type": "Country", "name": "Armenia", "identifier": "AM"},
 def jsonld_block(site: Site, site_url: str) -> str:
     """schema.org Dataset for search engines, from the package and release.toml: absolute addresses only where
     a site URL is configured, nothing where it is not; `<` is written as \\u003c so no value can end the script."""
-    d, release_ = site.package.descriptor, load_release(site.package)
+    package, release_ = site.package, load_release(site.package)
     first, last = date_range(site)
     base = (release_.site_url or site_url or "").rstrip("/")
     places = [{"@type": "Place", "name": p["name"]} for p in site.rows("places") if p.get("kind") != "venue"]
-    data = {"@context": "https://schema.org", "@type": "Dataset", "name": d.get("title", d["name"]),
-            "description": d.get("description", ""), "version": release_.version, "keywords": d.get("keywords", []),
+    data = {"@context": "https://schema.org", "@type": "Dataset", "name": package.title,
+            "description": package.description, "version": release_.version, "keywords": package.keywords,
             "identifier": f"urn:uuid:{release.package_id(site.package, release_)}",
             "citation": citation_text(site.package, release_),
-            "license": [lic.get("path") for lic in d.get("licenses", [])],
-            "creator": [{"@type": "Organization", "name": c.get("title")} for c in d.get("contributors", [])],
+            "license": [lic.path for lic in package.licenses],
+            "creator": [{"@type": "Organization", "name": c.title} for c in package.contributors],
             "isAccessibleForFree": True, "temporalCoverage": f"{first or '2020-11-10'}/{last or '..'}",
             "spatialCoverage": COUNTRIES + places, "distribution": []}
     if release_.released:
@@ -113,14 +113,14 @@ def citation_block(site: Site) -> str:
     zip carries), shown as text in `<pre>` blocks, so nothing in the file can close a fence or open a tag."""
     release_ = load_release(site.package)
     cff_text = release.released_citation(site.package, release_).decode("utf-8")
-    cff, d = yaml.safe_load(cff_text), site.package.descriptor
+    cff, package = yaml.safe_load(cff_text), site.package
     people = [" ".join(filter(None, [a.get("given-names"), a.get("family-names")])) or a.get("name", "")
-              for a in cff.get("authors", [])] or [c.get("title", "") for c in d.get("contributors", [])]
-    title, version = cff.get("title", d.get("title")), release_.version
+              for a in cff.get("authors", [])] or [c.title for c in package.contributors]
+    title, version = cff.get("title", package.title), release_.version
     year = str(release_.released.year) if release_.released else "n.d."
     url = release_.site_url or release_.repository_url or ""
     doi = f" https://doi.org/{cff['doi']}" if cff.get("doi") else ""
-    key = re.sub(r"[^a-z0-9]", "", d["name"]) + (year if year != "n.d." else "")
+    key = re.sub(r"[^a-z0-9]", "", package.name) + (year if year != "n.d." else "")
     bib = [f"@misc{{{key},", f"  author    = {{{' and '.join('{' + p + '}' for p in people)}}},",
            f"  title     = {{{{{title}}}}},", f"  year      = {{{year}}},", f"  version   = {{{version}}},"]
     bib += [f"  url       = {{{url}}},"] if url else []
@@ -184,8 +184,7 @@ def changes_block(site: Site) -> str:
 
 
 def licences_block(site: Site) -> str:
-    return "\n".join(f"- {external_link(lic.get('path'), lic.get('title') or lic.get('name'))}"
-                     for lic in site.package.descriptor.get("licenses", []))
+    return "\n".join(f"- {external_link(lic.path, lic.title or lic.name)}" for lic in site.package.licenses)
 
 
 def terms_block(site: Site) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from scripts.package import ROOT, Table
 from scripts.site.context import Site
 from scripts.site.html import attr, esc, external_link, href, shown_date
-from scripts.site.values import Lookup, date_field, one_line, precision, record_page, record_tables
+from scripts.site.values import Lookup, date_field, one_line, precision, record_page
 
 PAGE = "map.md"
 ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
@@ -35,10 +35,10 @@ def mentions(site: Site, look: Lookup, places: Table) -> tuple[dict[str, list[tu
     area of some record (named in an `x-listOf` field)."""
     out: dict[str, list[tuple[Table, dict]]] = {}
     areas: set[str] = set()
-    for table in record_tables(site.package):
+    for table in site.package.record_tables().values():
         for f in table.fields:
             fk = table.foreign_key(f.name)
-            ref = f.rules.get("x-listOf")
+            ref = f.rules.list_of
             if not ((fk and fk.resource == places.name) or (ref and ref.resource == places.name)):
                 continue
             for row in look.rows[table.name].values():
@@ -220,7 +220,7 @@ def map_markdown(site: Site) -> str:
         names = [m["name"] for m in outside] + [look.name(places.name, r[key]) for r in missing]
         out += [f"Not on these maps: {esc(', '.join(names))} (listed below).", ""]
     out += ["## Records by place", ""]
-    url_field = next((f.name for f in places.fields if (f.pattern or "").startswith("https?://")), None)
+    url_field = next((f.name for f in places.fields if f.is_url), None)
     items = []
     for m in sorted(marks + [{"id": r[key], "name": look.name(places.name, r[key]), "records": named[r[key]],
                               "area": r[key] in areas} for r in missing], key=lambda m: m["name"].casefold()):

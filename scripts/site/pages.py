@@ -21,7 +21,7 @@ def bibliography_markdown(site: Site) -> str:
     cited: dict[str, list[str]] = {}
     for c in site.rows("citations"):
         cited.setdefault(c["source_id"], []).append(c["record_id"])
-    kinds = site.package.record_tables()
+    kinds = {prefix: t.name for prefix, t in site.package.record_tables().items()}
     names, rows = site.query(sql_file("bibliography"))
     items = []
     for s in (dict(zip(names, row, strict=True)) for row in rows):

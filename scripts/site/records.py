@@ -24,7 +24,6 @@ from scripts.site.values import (
     one_line,
     precision,
     record_page,
-    record_tables,
     value_html,
     who,
     words,
@@ -83,11 +82,11 @@ def entry(look: Lookup, table: Table, row: dict, page: str) -> str:
 def incoming(site: Site, look: Lookup, table: Table) -> dict[str, list[tuple[Table, str, dict]]]:
     """For each record id of `table`, the records (of any record table) that point at it, with the field."""
     out: dict[str, list[tuple[Table, str, dict]]] = {}
-    for other in record_tables(site.package):
+    for other in site.package.record_tables().values():
         for f in other.fields:
             fk = other.foreign_key(f.name)
             hits = (fk is not None and fk.resource == table.name) or \
-                any(t.resource == table.name for t in f.rules.get("x-referencesAny", ()))
+                any(t.resource == table.name for t in f.rules.references_any)
             if not hits:
                 continue
             for row in look.rows[other.name].values():
@@ -106,7 +105,7 @@ def source_line(site: Site, look: Lookup, source: Table, row: dict, page: str) -
         publisher = row.get(text.name) if text else ""
     when = date_field(source)
     date = long_date(row[when.name], precision(source, when, row)) if when and row.get(when.name) else "n.d."
-    url_field = next((f for f in source.fields if (f.pattern or "").startswith("https?://")), None)
+    url_field = next((f for f in source.fields if f.is_url), None)
     url = row.get(url_field.name) if url_field else None
     title = row.get("title") or url or row[source.primary_key[0]]
     meta = [row[f.name].replace("_", " ") for f in source.fields if f.codes and row.get(f.name)
@@ -137,10 +136,9 @@ def sources_html(site: Site, look: Lookup, record_id: str, cited: dict, page: st
 
 def cite_line(site: Site, table: Table, row: dict, title: str) -> str:
     """`<package title> (version V), record ID: <heading>. <homepage>`."""
-    d = site.package.descriptor
     key = row[table.primary_key[0]]
-    where = d.get("homepage") or ""
-    return (f"{d.get('title', d['name'])} (version {site.package.version or 'unreleased'}), record {key}: {title}. "
+    where = site.package.homepage
+    return (f"{site.package.title} (version {site.package.version or 'unreleased'}), record {key}: {title}. "
             f"{where}").strip()
 
 
@@ -148,7 +146,7 @@ def correction_link(site: Site, key: str, page: str) -> str:
     """A new issue on the repository with the record's id in its title, when the package lives on GitHub;
     the methodology's corrections section otherwise (and always, for how)."""
     how = f'<a href="{href(page, CORRECTIONS, "corrections")}">how to report a correction</a>'
-    home = str(site.package.descriptor.get("homepage") or "")
+    home = site.package.homepage
     if not home.startswith("https://github.com/"):
         return how
     issue = f"{home.rstrip('/')}/issues/new?title={quote(f'Correction: {key}')}"
@@ -162,7 +160,7 @@ def record_markdown(site: Site, look: Lookup, table: Table, row: dict, links_in:
     facts_html, empty = facts(look, table, row, page)
     about, others = [], []
     for other, field, r in links_in.get(key, []):
-        (about if other.field(field).rules.get("x-referencesAny") else others).append(entry(look, other, r, page))
+        (about if other.field(field).rules.references_any else others).append(entry(look, other, r, page))
     table_link = f'<a href="{href(page, f"tables/{table.name}.md")}">{esc(table.title or table.name)}</a>'
     out = [f"# {esc(title)}", "",
            f"<p>{esc(row.get('summary') or '')}</p>", "",
@@ -194,7 +192,7 @@ def write(site: Site, stage: Path) -> dict[str, str]:
             cited.setdefault(c[field.name], []).append(c)
     (stage / "records").mkdir(exist_ok=True)
     pages = {}
-    for table in record_tables(site.package):
+    for table in site.package.record_tables().values():
         links_in = incoming(site, look, table)
         for row in look.rows[table.name].values():
             pages[record_page(row[table.primary_key[0]])] = record_markdown(site, look, table, row, links_in, cited)

@@ -20,7 +20,6 @@ from scripts.site.values import (
     one_line,
     precision,
     record_page,
-    record_tables,
     words,
 )
 from scripts.site.values import who as names_of
@@ -67,12 +66,12 @@ def linked(site: Site, table: Table, field: Field, value: str, page: str) -> str
     """A value as HTML, linked to the record, place or source it names."""
     if fk := table.foreign_key(field.name):
         return f'<a href="{href(page, table_page(fk.resource), value)}">{esc(value)}</a>'
-    if "x-referencesAny" in field.rules:
+    if field.rules.references_any:
         return f'<a href="{href(page, record_page(value))}">{esc(value)}</a>'
-    if ref := field.rules.get("x-listOf"):
+    if ref := field.rules.list_of:
         return ref.delimiter.join(f'<a href="{href(page, table_page(ref.resource), v)}">{esc(v)}</a>'
                                   for v in value.split(ref.delimiter))
-    if (field.pattern or "").startswith("https?://"):
+    if field.is_url:
         return external_link(value, value)
     if field.codes:
         return f'<span title="{esc(field.label(value))}">{esc(value)}</span>'
@@ -89,8 +88,8 @@ def records(site: Site, table: Table, page: str) -> str:
 
 def party_table(site: Site) -> str | None:
     """The reference table the record tables point at most often (the parties): the list's "who" column."""
-    records = {t.name for t in record_tables(site.package)}
-    found = Counter(fk.resource for t in record_tables(site.package) for fk in t.foreign_keys
+    records = {t.name for t in site.package.record_tables().values()}
+    found = Counter(fk.resource for t in site.package.record_tables().values() for fk in t.foreign_keys
                     if len(fk.fields) == 1 and fk.resource not in records)
     return found.most_common(1)[0][0] if found else None
 

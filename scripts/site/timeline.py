@@ -11,7 +11,7 @@ from pathlib import Path
 from scripts import charts
 from scripts.site.context import Site, sql_file
 from scripts.site.html import attr, esc, href, html_table, shown_date
-from scripts.site.values import kind_name, long_date, one_line, record_page, record_tables
+from scripts.site.values import kind_name, long_date, one_line, record_page
 
 PAGE = "timeline.md"
 
@@ -25,8 +25,7 @@ def csv_bytes(header: list[str], rows: list[tuple]) -> bytes:
 
 
 def source_words(site: Site) -> str:
-    d = site.package.descriptor
-    return f"Source: {d.get('title', d['name'])}, version {site.package.version or 'unreleased'}"
+    return f"Source: {site.package.title}, version {site.package.version or 'unreleased'}"
 
 
 def mines_panels(site: Site) -> tuple[list, list, list, list]:
@@ -83,7 +82,7 @@ def chart(name: str, alt: str, downloads: list[tuple[str, str]], css: str = "") 
 
 def chronology(site: Site) -> list[str]:
     _, events = site.query(sql_file("chronology"))
-    kinds = {t.name: kind_name(t) for t in record_tables(site.package)}
+    kinds = {t.name: kind_name(t) for t in site.package.record_tables().values()}
     rows, ids = [], []
     for rid, kind, d, p, summary, status in events:
         rows.append([f'<span class="nw">{esc(shown_date(d, p))}</span>',

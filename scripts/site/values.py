@@ -17,11 +17,6 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 LABEL_FIELDS = ("name", "title")  # the field that names a row of a reference table, when it has one
 
 
-def record_tables(package: Package) -> list[Table]:
-    """The tables whose rows are records: those a field marked `x-everyRecordCited` references."""
-    return [package.table(n) for n in dict.fromkeys(t.resource for t in package.cited_records())]
-
-
 def citation_table(package: Package) -> tuple[Table, Field] | None:
     """The table linking records to sources, and its record field."""
     return next(iter(package.citing_fields()), None)
@@ -65,11 +60,11 @@ def long_date(value: object, precision: object) -> str:
 def date_field(table: Table) -> Field | None:
     """The table's main date: the first date field whose precision is given, else the first date field."""
     dates = [f for f in table.fields if f.type.name == "date"]
-    return next((f for f in dates if "x-precisionField" in f.rules), dates[0] if dates else None)
+    return next((f for f in dates if f.rules.precision_field), dates[0] if dates else None)
 
 
 def precision(table: Table, field: Field, row: dict) -> str:
-    name = field.rules.get("x-precisionField")
+    name = field.rules.precision_field
     return (row.get(name) or "day") if name else "day"
 
 
@@ -106,14 +101,14 @@ class Count:
 def counts(table: Table) -> list[Count]:
     out = []
     for f in table.fields:
-        if parts := f.rules.get("x-qualifies"):
+        if parts := f.rules.qualifies:
             out.append(Count(f, tuple(table.field(n) for n in parts)))
     return out
 
 
 def folded(table: Table) -> set[str]:
     """Fields shown as part of another: precisions (with their date) and the parts of a count."""
-    out = {f.rules["x-precisionField"] for f in table.fields if "x-precisionField" in f.rules}
+    out = {f.rules.precision_field for f in table.fields if f.rules.precision_field}
     for c in counts(table):
         out |= {c.qualifier.name} | {f.name for f in c.parts}
     return out
@@ -129,7 +124,7 @@ class Lookup:
         for t in self.package.tables:
             if len(t.primary_key) == 1:
                 self.rows[t.name] = {r[t.primary_key[0]]: r for r in site.rows(t.name)}
-        self.records = {t.name for t in record_tables(self.package)}
+        self.records = {t.name for t in self.package.record_tables().values()}
         self.table_of = {rid: t for t in self.records for rid in self.rows.get(t, {})}
 
     def name(self, table: str, key: str) -> str:
@@ -159,7 +154,7 @@ def who(look: Lookup, table: Table, row: dict, resource: str | None = None) -> l
             if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])
             and (resource is None or fk.resource == resource)]
     names = {n: look.name(table.foreign_key(n).resource, row[n]) for n in refs}
-    pairs = {f.name: f.rules["x-differentFrom"] for f in table.fields if f.rules.get("x-differentFrom") in names}
+    pairs = {f.name: f.rules.different_from for f in table.fields if f.rules.different_from in names}
     shown = [f"{names[b]} → {names[a]}" for a, b in pairs.items() if a in names]
     shown += [names[n] for n in refs if n not in pairs and n not in pairs.values()]
     return list(dict.fromkeys(shown))
@@ -182,12 +177,12 @@ def value_html(look: Lookup, table: Table, field: Field, row: dict, page: str) -
         return esc(long_date(value, precision(table, field, row)))
     if fk := table.foreign_key(field.name):
         return reference_html(look, fk.resource, value, page)
-    if field.rules.get("x-referencesAny"):
+    if field.rules.references_any:
         target = look.table_of.get(value)
         return reference_html(look, target, value, page) if target else esc(value)
-    if ref := field.rules.get("x-listOf"):
+    if ref := field.rules.list_of:
         return ", ".join(reference_html(look, ref.resource, v, page) for v in value.split(ref.delimiter))
-    if (field.pattern or "").startswith("https?://"):
+    if field.is_url:
         return external_link(value, value)
     if field.codes:
         label = field.label(value)
