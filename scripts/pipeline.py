@@ -23,7 +23,6 @@ import fcntl
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from scripts.files import NotRegular, copy_tree
 from scripts.package import ROOT
 from scripts.terminal import printable
 
@@ -59,19 +59,12 @@ def checkpoint(point: str) -> None:
 # --- the snapshot of the inputs ---------------------------------------------------------------------------------
 
 def copy_entry(source: Path, target: Path, shown: str) -> None:
-    """Copy a file or tree without reading through symlinks (a link stays a link, so the loader sees and refuses a
-    data file linked to /dev/zero); a FIFO or device file stops the build, since reading it could block."""
-    mode = source.lstat().st_mode
-    if stat.S_ISLNK(mode):
-        target.symlink_to(os.readlink(source))
-    elif stat.S_ISDIR(mode):
-        target.mkdir()
-        for entry in sorted(source.iterdir()):
-            copy_entry(entry, target / entry.name, f"{shown}/{entry.name}")
-    elif stat.S_ISREG(mode):
-        shutil.copy2(source, target)
-    else:
-        raise Stop(f"{shown}: is not a regular file; package files must be regular files inside the package")
+    """Copy a file or tree of regular files; a symlink (whose target could be any file on the machine, or
+    /dev/zero) or a FIFO or device file (reading it could block) stops the build, naming it."""
+    try:
+        copy_tree(source, target, shown)
+    except NotRegular as e:
+        raise Stop(str(e)) from None
 
 
 def snapshot(root: Path, into: Path) -> None:

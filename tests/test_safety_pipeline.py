@@ -221,6 +221,23 @@ def test_a_fifo_in_the_data_stops_the_build_in_one_line(setup, capsys):
     assert snapshot(out) == before
 
 
+@pytest.mark.parametrize("link", ["queries/leak.sql", "queries/views/leak.sql", "docs/leak.md", "CITATION.cff",
+                                  "templates"])
+def test_a_symlink_among_the_published_files_stops_the_build_in_one_line(setup, capsys, link):
+    root, out, before = setup
+    for name in ("docs", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    path = root / link
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.unlink(missing_ok=True)
+    path.symlink_to("/etc/passwd" if link != "templates" else "/etc")
+    assert pipeline.run(root, out, FAST) == 1
+    assert capsys.readouterr().err == (f"build stopped: {link}: is a symbolic link; package files must be regular "
+                                       "files inside the package\n")
+    assert snapshot(out) == before
+
+
 @pytest.mark.slow
 def test_ctrl_c_during_a_stage_is_one_line_exit_130_and_changes_nothing(setup):
     root, out, before = setup

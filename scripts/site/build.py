@@ -22,6 +22,7 @@ import duckdb
 import yaml
 
 from scripts.build import DATABASE
+from scripts.files import NotRegular, copy_tree
 from scripts.identity import load_release
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
@@ -81,7 +82,7 @@ def prepare(root: Path, out: Path) -> Path:
         raise RuntimeError(f"{database} not found: the build stage writes it before the site is made")
     stage = out / "docs"
     shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(DOCS, stage)
+    copy_tree(DOCS, stage, "docs")
     config = site_config(package, stage, out / "site")
     with locked_connection(database) as db:
         site = Site(package, read_frames(package), db, copy_downloads(package, out, stage / "downloads"), out)
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         site = build_site(args.root.resolve(), args.out.resolve())
-    except (PackageError, RuntimeError, duckdb.Error) as e:
+    except (PackageError, RuntimeError, duckdb.Error, NotRegular) as e:
         print(f"docs failed: {e}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError:
