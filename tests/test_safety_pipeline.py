@@ -270,12 +270,12 @@ def test_an_old_release_that_cannot_be_removed_does_not_undo_the_publish(setup, 
     assert snapshot(out) != before and (out / "releases" / old).is_dir()
 
 
-def test_control_characters_in_validation_messages_are_shown_escaped(setup, capsys):
+def test_control_characters_in_validation_messages_are_named_by_code_point(setup, capsys):
     root, out, before = setup
     csv = root / "data" / "meetings.csv"
     csv.write_text(csv.read_text().replace(",held,", ",\x1b[2J\u202eheld,"))
     assert pipeline.run(root, out, FAST) == 1
     captured = capsys.readouterr()
-    assert "data/meetings.csv:2:status: '\\x1b[2J\\u202eheld' is not one of: held, cancelled, proposed, postponed" \
+    assert "data/meetings.csv:2:status: '<U+001B>[2J<U+202E>held' is not one of: held, cancelled, proposed, postponed" \
         in captured.out.splitlines()
     assert "\x1b" not in captured.out + captured.err and snapshot(out) == before
