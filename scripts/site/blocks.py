@@ -67,7 +67,7 @@ def downloads_block(site: Site) -> str:
         path = site.out / "docs" / "downloads" / name
         rows.append([f'<a href="downloads/{esc(name)}">{esc(name)}</a>', esc(download_kind(name)[1]),
                      f"{path.stat().st_size:,} bytes",
-                     f'<code class="digest" style="word-break: break-all">{file_digest(path)}</code>'])
+                     f'<code class="digest">{file_digest(path)}</code>'])
     return html_table(["File", "What it is", "Size", "SHA-256"], rows, "downloads")
 
 

@@ -28,6 +28,7 @@ from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
 from scripts.site import blocks, console, map, pages, records, tables, timeline
 from scripts.site.context import Site, read_frames
+from scripts.site.theme import themed
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
@@ -83,7 +84,7 @@ def prepare(root: Path, out: Path) -> Path:
     stage = out / "docs"
     shutil.rmtree(stage, ignore_errors=True)
     copy_tree(DOCS, stage, "docs")
-    config = site_config(package, stage, out / "site")
+    config = themed(site_config(package, stage, out / "site"), out)
     with locked_connection(database) as db:
         site = Site(package, read_frames(package), db, copy_downloads(package, out, stage / "downloads"), out)
         (stage / "tables").mkdir(exist_ok=True)
