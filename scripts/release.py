@@ -37,6 +37,7 @@ from scripts.files import NotRegular, present, regular_file, regular_files
 from scripts.identity import Release, ReleaseConfigError, citation_text, load_release
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, ident, load_package
 from scripts.spreadsheet import write_xlsx
+from scripts.terminal import code_points, invisible
 
 TEMPLATE = ROOT / "templates" / "release-README.md"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -276,8 +277,31 @@ def members(package: Package, release: Release, out: Path, change_lines: bytes) 
     return files
 
 
+class UnsafeMember(ValueError):
+    """A path that would not stay inside the release folder when unzipped somewhere: one line naming it."""
+
+
+def member_problem(name: str) -> str | None:
+    """Why name cannot be a member of the zip on every system that unzips it, or None."""
+    if name.startswith("/"):
+        return "it is an absolute path"
+    if re.match(r"[A-Za-z]:", name):
+        return "it starts with a drive letter"
+    if "\\" in name:
+        return "it holds a backslash, which Windows reads as a folder separator"
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return "it has an empty, '.' or '..' part"
+    if any(invisible(c) for c in name):
+        return "it holds a control or invisible character"
+    return None
+
+
 def write_zip(path: Path, folder: str, files: dict[str, bytes]) -> None:
-    """A zip whose bytes depend only on the files: sorted names, fixed time, fixed mode, one compressor."""
+    """A zip whose bytes depend only on the files: sorted names, fixed time, fixed mode, one compressor. Every
+    member name is a plain relative path inside the folder, or nothing is written (UnsafeMember)."""
+    for name in [folder, *files]:
+        if why := member_problem(name):
+            raise UnsafeMember(f"{code_points(name)}: cannot be a member of the release zip: {why}")
     tmp = path.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
         for name in sorted(files):
@@ -334,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(argv[0]) if argv else ROOT / "build"
     try:
         path = release(load_package(), out)
-    except (PackageError, FileNotFoundError, ReleaseConfigError, changes.ChangesError, NotRegular) as e:
+    except (PackageError, FileNotFoundError, ReleaseConfigError, changes.ChangesError, NotRegular, UnsafeMember) as e:
         print(f"release failed: {e}", file=sys.stderr)
         return 1
     print(f"ok: {path} ({path.stat().st_size:,} bytes)")

@@ -72,3 +72,32 @@ def test_the_site_stage_refuses_a_query_linked_to_a_file_outside_the_package(bui
     assert site_build.main([str(out), "--root", str(root)]) == 1
     assert capsys.readouterr().err == f"docs failed: queries/leak.sql: is a symbolic link; {RULE}\n"
     assert not (out / "site").exists()
+
+
+# --- names inside the release zip ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "line"), [
+    ("/etc/passwd", "/etc/passwd: cannot be a member of the release zip: it is an absolute path"),
+    ("C:/x.sql", "C:/x.sql: cannot be a member of the release zip: it starts with a drive letter"),
+    ("queries/..\\..\\x.sql", "queries/..\\..\\x.sql: cannot be a member of the release zip: it holds a backslash, "
+                              "which Windows reads as a folder separator"),
+    ("queries/../../x.sql", "queries/../../x.sql: cannot be a member of the release zip: it has an empty, '.' or "
+                            "'..' part"),
+    ("queries//x.sql", "queries//x.sql: cannot be a member of the release zip: it has an empty, '.' or '..' part"),
+    ("queries/a\x1b[2Jb.sql", "queries/a<U+001B>[2Jb.sql: cannot be a member of the release zip: it holds a control "
+                              "or invisible character"),
+])
+def test_a_zip_member_name_that_could_leave_the_folder_is_refused_before_writing(tmp_path, name, line):
+    with pytest.raises(release.UnsafeMember) as raised:
+        release.write_zip(tmp_path / "r.zip", "pkg-1.0.0", {"README.md": b"", name: b""})
+    assert str(raised.value) == line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_release_refuses_a_query_whose_name_holds_a_backslash(built):
+    root, out = built
+    (root / "queries" / "..\\evil.sql").write_text("SELECT 1;\n")
+    with pytest.raises(release.UnsafeMember) as raised:
+        release.release(load_package(root), out)
+    assert str(raised.value) == ("queries/..\\evil.sql: cannot be a member of the release zip: it holds a backslash, "
+                                 "which Windows reads as a folder separator")
