@@ -7,8 +7,9 @@ Why each step:
 - Stages write into `.staging-*/out`. That folder becomes `build/releases/<n>`, and `build/current` (a symlink)
   is pointed at it with one `os.replace`: readers see the old release or the new one, never a mix, whatever
   kills the build. `build/<name>` (the database, `parquet/`, `site/`, ...) are symlinks to `current/<name>`.
-- `build/.lock` (flock) keeps two builds apart. Stage processes inherit it, so a build killed mid-stage holds
-  the lock until its orphaned stage ends; the next build then removes what the killed one left.
+- `build/.lock` (flock) keeps two builds apart. Stage processes inherit it, and die with the build (SIGKILL when
+  their parent dies, `scripts.children`), so a build killed mid-stage frees the lock at once; the next build then
+  removes what the killed one left.
 - Stages get `TMPDIR` inside the staging folder and run there, so their temporary files (DuckDB's spill
   included: its in-memory default is `.tmp` in the working directory) go away with it.
 - Each stage runs in a process group of its own (Ctrl-C stops the build, which kills the stage: one line, exit
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from scripts.children import dies_with_me
 from scripts.files import NotRegular, copy_tree
 from scripts.package import ROOT
 from scripts.terminal import printable
@@ -200,7 +202,8 @@ def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float
     # and no stage traceback.
     command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
     with subprocess.Popen(command, cwd=snap, env=env, pass_fds=(lock,), process_group=0, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, encoding="utf-8", errors="replace") as process:
+                          stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
+                          preexec_fn=dies_with_me()) as process:
         relays = [threading.Thread(target=relay, args=(process.stdout, "stdout")),
                   threading.Thread(target=relay, args=(process.stderr, "stderr"))]
         for thread in relays:

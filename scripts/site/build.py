@@ -22,6 +22,7 @@ import duckdb
 import yaml
 
 from scripts.build import DATABASE
+from scripts.children import dies_with_me
 from scripts.files import NotRegular, copy_tree
 from scripts.identity import load_release
 from scripts.package import ROOT, Package, PackageError, load_package
@@ -112,7 +113,7 @@ def run_mkdocs(config: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", errors="replace",
-                          env=env)
+                          env=env, preexec_fn=dies_with_me())  # a killed stage leaves no MkDocs writing on
     if done.returncode == 0:
         return
     output = [line for line in done.stdout.splitlines() if line.strip() and
