@@ -20,7 +20,7 @@ from pathlib import Path
 import material
 import pytest
 
-from scripts import build
+from scripts import build, identity
 from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
 from scripts.site.theme import CONTENT_SECURITY_POLICY, THEME
@@ -171,6 +171,14 @@ def test_every_page_carries_the_policy_and_no_inline_script(read_pages):
     html = {name: page for name, page in read_pages.items() if name.endswith(".html")}
     assert {name: page.policies for name, page in html.items() if page.policies != [CONTENT_SECURITY_POLICY]} == {}
     assert {name: page.inline_scripts for name, page in html.items() if page.inline_scripts} == {}
+
+
+def test_a_site_address_that_could_close_an_attribute_is_refused():
+    """release.toml's site_url is written raw into every page's canonical link by the theme."""
+    with pytest.raises(identity.ReleaseConfigError) as raised:
+        identity.parse({"version": "1.0.0", "site_url": 'https://example.org/"><script>x()</script>'})
+    assert str(raised.value) == ("release.toml: site_url must be a plain https:// address (letters, digits and '.', "
+                                 "'-', '_', '~', '%', '/'), not 'https://example.org/\"><script>x()</script>'")
 
 
 def test_the_policy_allows_only_the_site_itself():
