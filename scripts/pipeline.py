@@ -3,7 +3,8 @@
 Why each step:
 - The inputs (and `scripts/`) are copied into `build/.staging-*/input` first; validation and every stage run on
   that copy (`python -m scripts.<stage> OUT` with the copy as working directory, so each stage's ROOT is the
-  copy). Data edited during a build is therefore never published unchecked.
+  copy). Data edited during a build is therefore never published unchecked. Only regular files are copied: a
+  symlink (whose target could be any file on the machine) or a special file stops the build (`scripts.files`).
 - Stages write into `.staging-*/out`. That folder becomes `build/releases/<n>`, and `build/current` (a symlink)
   is pointed at it with one `os.replace`: readers see the old release or the new one, never a mix, whatever
   kills the build. `build/<name>` (the database, `parquet/`, `site/`, ...) are symlinks to `current/<name>`.
