@@ -11,9 +11,10 @@ export DISABLE_MKDOCS_2_WARNING := true
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
+# Every package is checked against the SHA-256 hashes of requirements.lock before it is installed.
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $@
 
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads): installed here where it is
@@ -69,8 +70,9 @@ test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test 
 lint: $(VENV)/.installed  ## ruff over scripts and tests
 	$(VENV)/bin/ruff check scripts tests
 
-lock: $(VENV)/.installed  ## re-pin requirements.lock from the current environment
-	$(VENV)/bin/pip freeze --exclude-editable | sed '1i # Every package of the environment, pinned: `make build` installs exactly this. Regenerate with `make lock`.' > requirements.lock
+lock: $(VENV)/.installed  ## re-resolve requirements.lock from pyproject.toml (pins kept where they still fit), with hashes
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra lock --generate-hashes --python $(PY) \
+		--custom-compile-command "make lock" --quiet -o requirements.lock
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf build

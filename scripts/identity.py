@@ -7,11 +7,13 @@ Nothing is filled in: a key that is not set stays None, and each output leaves o
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.package import ROOT, Package
+from scripts.terminal import code_points
 
 CONFIG = "release.toml"
 
@@ -54,11 +56,17 @@ def _date(value: object, key: str) -> dt.date | None:
     raise ReleaseConfigError(f"{CONFIG}: {key} must be a TOML date such as 2026-12-31, not {value!r}")
 
 
+PLAIN_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?")  # written raw into every page
+
+
 def _url(value: object, key: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not value.startswith("https://"):
         raise ReleaseConfigError(f"{CONFIG}: {key} must be an https:// address or left out")
+    if not PLAIN_URL.fullmatch(value):
+        raise ReleaseConfigError(f"{CONFIG}: {key} must be a plain https:// address (letters, digits and "
+                                 f"'.', '-', '_', '~', '%', '/'), not {code_points(value)!r}")
     return value
 
 

@@ -3,12 +3,14 @@
 Why each step:
 - The inputs (and `scripts/`) are copied into `build/.staging-*/input` first; validation and every stage run on
   that copy (`python -m scripts.<stage> OUT` with the copy as working directory, so each stage's ROOT is the
-  copy). Data edited during a build is therefore never published unchecked.
+  copy). Data edited during a build is therefore never published unchecked. Only regular files are copied: a
+  symlink (whose target could be any file on the machine) or a special file stops the build (`scripts.files`).
 - Stages write into `.staging-*/out`. That folder becomes `build/releases/<n>`, and `build/current` (a symlink)
   is pointed at it with one `os.replace`: readers see the old release or the new one, never a mix, whatever
   kills the build. `build/<name>` (the database, `parquet/`, `site/`, ...) are symlinks to `current/<name>`.
-- `build/.lock` (flock) keeps two builds apart. Stage processes inherit it, so a build killed mid-stage holds
-  the lock until its orphaned stage ends; the next build then removes what the killed one left.
+- `build/.lock` (flock) keeps two builds apart. Stage processes inherit it, and die with the build (SIGKILL when
+  their parent dies, `scripts.children`), so a build killed mid-stage frees the lock at once; the next build then
+  removes what the killed one left.
 - Stages get `TMPDIR` inside the staging folder and run there, so their temporary files (DuckDB's spill
   included: its in-memory default is `.tmp` in the working directory) go away with it.
 - Each stage runs in a process group of its own (Ctrl-C stops the build, which kills the stage: one line, exit
@@ -23,7 +25,6 @@ import fcntl
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from scripts.children import dies_with_me
+from scripts.files import NotRegular, copy_tree
 from scripts.package import ROOT
 from scripts.terminal import printable
 
@@ -59,19 +62,12 @@ def checkpoint(point: str) -> None:
 # --- the snapshot of the inputs ---------------------------------------------------------------------------------
 
 def copy_entry(source: Path, target: Path, shown: str) -> None:
-    """Copy a file or tree without reading through symlinks (a link stays a link, so the loader sees and refuses a
-    data file linked to /dev/zero); a FIFO or device file stops the build, since reading it could block."""
-    mode = source.lstat().st_mode
-    if stat.S_ISLNK(mode):
-        target.symlink_to(os.readlink(source))
-    elif stat.S_ISDIR(mode):
-        target.mkdir()
-        for entry in sorted(source.iterdir()):
-            copy_entry(entry, target / entry.name, f"{shown}/{entry.name}")
-    elif stat.S_ISREG(mode):
-        shutil.copy2(source, target)
-    else:
-        raise Stop(f"{shown}: is not a regular file; package files must be regular files inside the package")
+    """Copy a file or tree of regular files; a symlink (whose target could be any file on the machine, or
+    /dev/zero) or a FIFO or device file (reading it could block) stops the build, naming it."""
+    try:
+        copy_tree(source, target, shown)
+    except NotRegular as e:
+        raise Stop(str(e)) from None
 
 
 def snapshot(root: Path, into: Path) -> None:
@@ -207,7 +203,8 @@ def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float
     # and no stage traceback.
     command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
     with subprocess.Popen(command, cwd=snap, env=env, pass_fds=(lock,), process_group=0, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, encoding="utf-8", errors="replace") as process:
+                          stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
+                          preexec_fn=dies_with_me()) as process:
         relays = [threading.Thread(target=relay, args=(process.stdout, "stdout")),
                   threading.Thread(target=relay, args=(process.stderr, "stderr"))]
         for thread in relays:

@@ -5,11 +5,11 @@ as the one argument of `python -m scripts.query`. SQL that names an existing fil
 that file; a single word ending in `.sql` that names no file is an error, not SQL.
 
 The database is opened read-only and the connection locked down before the SQL runs: no files or network
-(so no COPY TO, ATTACH, read_text or INSTALL), no extension loading, no spilling to disk, and the settings
-locked so the SQL cannot undo any of it. The query is interrupted after QUERY_TIMEOUT seconds (default 30)
-and at most QUERY_ROWS rows (default 1,000) are fetched and printed; the rest are counted, up to a point, and
-reported cut. Every mistake is one line on stderr: exit 1, or 130 for Ctrl-C. The site's cookbook runs its
-queries through `locked_connection` and `run_locked` too.
+(so no COPY TO, ATTACH, read_text or INSTALL), no extension loading, no spilling to disk, at most QUERY_MEMORY
+of memory (default 1GB), and the settings locked so the SQL cannot undo any of it. The query is interrupted
+after QUERY_TIMEOUT seconds (default 30) and at most QUERY_ROWS rows (default 1,000) are fetched and printed;
+the rest are counted, up to a point, and reported cut. Every mistake is one line on stderr: exit 1, or 130 for
+Ctrl-C. The site's cookbook runs its queries through `locked_connection` and `run_locked` too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ LOCKDOWN = (
     "SET lock_configuration = true",
 )
 MAX_WIDTH = 60
+MEMORY = "1GB"
+MEMORY_AMOUNT = re.compile(r"[0-9]{1,6}(\.[0-9]{1,3})? ?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 TIMEOUT = 30.0
 ROWS = 1_000
 COUNTED = 1_000_000  # rows past the cap that are counted (fetched and dropped) to say how many were cut
@@ -57,14 +60,23 @@ class Result:
     uncounted: bool = False  # True when there were more than COUNTED rows past the cap
 
 
-def locked_connection(database: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection that cannot reach files, the network, a spill directory or its own settings."""
+def locked_connection(database: Path, memory: str = MEMORY) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that cannot reach files, the network, a spill directory or its own settings, nor
+    take more than `memory`."""
     if not database.is_file():
         raise QueryError(f"{printable(str(database))} not found; run `make build` first")
     con = duckdb.connect(str(database), read_only=True, config=CONFIG)
+    con.execute(f"SET memory_limit = '{memory_amount(memory)}'")
     for statement in LOCKDOWN:
         con.execute(statement)
     return con
+
+
+def memory_amount(text: str) -> str:
+    """An amount of memory as DuckDB reads it (`1GB`, `512 MiB`), or QueryError."""
+    if not MEMORY_AMOUNT.fullmatch(text.strip()):
+        raise QueryError(f"QUERY_MEMORY must be an amount of memory such as 1GB or 512MB, not {printable(text)!r}")
+    return text.strip()
 
 
 connect = locked_connection
@@ -192,10 +204,14 @@ def setting(name: str, default: float, kind: type) -> float:
     return value
 
 
-def run(sql: str, database: Path, limit: int = ROWS, timeout: float = TIMEOUT) -> str:
+def run(sql: str, database: Path, limit: int = ROWS, timeout: float = TIMEOUT, memory: str = MEMORY) -> str:
     """The result of the last statement of sql, rendered; raises duckdb.Error on a bad query."""
-    with locked_connection(database) as con:
-        result = run_locked(con, sql, limit, timeout)
+    with locked_connection(database, memory) as con:
+        try:
+            result = run_locked(con, sql, limit, timeout)
+        except duckdb.OutOfMemoryException:
+            raise QueryError(f"query stopped: it needs more than {memory.strip()} of memory; set QUERY_MEMORY "
+                             "(e.g. QUERY_MEMORY=4GB) to allow more") from None
     return "ok" if result is None else render(result)
 
 
@@ -207,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         sql = sql_text(os.environ.get("SQL", "") if args.sql is None else args.sql)
-        text = run(sql, args.db, int(setting("QUERY_ROWS", ROWS, int)), setting("QUERY_TIMEOUT", TIMEOUT, float))
+        text = run(sql, args.db, int(setting("QUERY_ROWS", ROWS, int)), setting("QUERY_TIMEOUT", TIMEOUT, float),
+                   os.environ.get("QUERY_MEMORY") or MEMORY)
         print(text)
     except QueryError as e:
         print(e, file=sys.stderr)

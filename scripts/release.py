@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 import shutil
 import string
@@ -33,10 +34,12 @@ import yaml
 
 from scripts import changes, croissant, manifest, metadata
 from scripts.build import DATABASE
+from scripts.files import NotRegular, present, regular_file, regular_files
 from scripts.identity import Release, ReleaseConfigError, citation_text, load_release
 from scripts.manifest import CHANGES, SPREADSHEET, media_type
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, ident, load_package
 from scripts.spreadsheet import write_xlsx
+from scripts.terminal import code_points, invisible
 
 TEMPLATE = ROOT / "templates" / "release-README.md"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -133,7 +136,7 @@ def released_descriptor(package: Package, release: Release, others: dict[str, by
 def released_citation(package: Package, release: Release) -> bytes:
     """CITATION.cff with this release's version and date, and only the addresses release.toml gives."""
     cff = yaml.safe_load((package.root / "CITATION.cff").read_text(encoding="utf-8")) \
-        if (package.root / "CITATION.cff").is_file() else {"cff-version": "1.2.0", "type": "dataset"}
+        if present(package.root / "CITATION.cff", "CITATION.cff") else {"cff-version": "1.2.0", "type": "dataset"}
     cff["version"] = release.version
     for key in ("date-released", "url", "repository-code"):
         cff.pop(key, None)
@@ -149,7 +152,8 @@ def released_citation(package: Package, release: Release) -> bytes:
 
 def released_changelog(package: Package, release: Release) -> bytes:
     """CHANGELOG.md with this version's heading dated (`## 0.2.0 (2026-12-31)`) once release.toml has the date."""
-    path = package.root / "CHANGELOG.md" if (package.root / "CHANGELOG.md").is_file() else ROOT / "CHANGELOG.md"
+    path = package.root / "CHANGELOG.md" if present(package.root / "CHANGELOG.md", "CHANGELOG.md") \
+        else ROOT / "CHANGELOG.md"
     text = path.read_text(encoding="utf-8")
     if release.released:
         heading = re.compile(rf"^## {re.escape(release.version)} \([^)\n]*\)$", re.MULTILINE)
@@ -251,15 +255,15 @@ def members(package: Package, release: Release, out: Path, con: duckdb.DuckDBPyC
     others[CROISSANT] = croissant.croissant(package, release)
     others["CHANGELOG.md"] = released_changelog(package, release)
     others["CITATION.cff"] = released_citation(package, release)
-    if (package.root / "LICENSE").is_file():
+    if present(package.root / "LICENSE", "LICENSE"):
         others["LICENSE"] = (package.root / "LICENSE").read_bytes()
-    queries = package.root / "queries" if (package.root / "queries").is_dir() else ROOT / "queries"
+    queries = package.root / "queries" if os.path.lexists(package.root / "queries") else ROOT / "queries"
     others.update({f"queries/{p.relative_to(queries).as_posix()}": p.read_bytes()
-                   for p in sorted(queries.rglob("*")) if p.is_file()})
+                   for p in regular_files(queries, "queries")})
     files = {}
     for table in package.tables:
-        files[table.path] = table.file.read_bytes()
-        files[table.schema_path] = (package.root / table.schema_path).read_bytes()
+        files[table.path] = regular_file(table.file, table.path).read_bytes()
+        files[table.schema_path] = regular_file(package.root / table.schema_path, table.schema_path).read_bytes()
     files.update(others)
     files["README.md"] = readme(package, release, files, con)
     files[DESCRIPTOR] = released_descriptor(package, release, {**others, "README.md": files["README.md"]}, con)
@@ -267,8 +271,31 @@ def members(package: Package, release: Release, out: Path, con: duckdb.DuckDBPyC
     return files
 
 
+class UnsafeMember(ValueError):
+    """A path that would not stay inside the release folder when unzipped somewhere: one line naming it."""
+
+
+def member_problem(name: str) -> str | None:
+    """Why name cannot be a member of the zip on every system that unzips it, or None."""
+    if name.startswith("/"):
+        return "it is an absolute path"
+    if re.match(r"[A-Za-z]:", name):
+        return "it starts with a drive letter"
+    if "\\" in name:
+        return "it holds a backslash, which Windows reads as a folder separator"
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return "it has an empty, '.' or '..' part"
+    if any(invisible(c) for c in name):
+        return "it holds a control or invisible character"
+    return None
+
+
 def write_zip(path: Path, folder: str, files: dict[str, bytes]) -> None:
-    """A zip whose bytes depend only on the files: sorted names, fixed time, fixed mode, one compressor."""
+    """A zip whose bytes depend only on the files: sorted names, fixed time, fixed mode, one compressor. Every
+    member name is a plain relative path inside the folder, or nothing is written (UnsafeMember)."""
+    for name in [folder, *files]:
+        if why := member_problem(name):
+            raise UnsafeMember(f"{code_points(name)}: cannot be a member of the release zip: {why}")
     tmp = path.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
         for name in sorted(files):
@@ -319,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(argv[0]) if argv else ROOT / "build"
     try:
         path = release(load_package(), out)
-    except (PackageError, FileNotFoundError, ReleaseConfigError, changes.ChangesError) as e:
+    except (PackageError, FileNotFoundError, ReleaseConfigError, changes.ChangesError, NotRegular, UnsafeMember) as e:
         print(f"release failed: {e}", file=sys.stderr)
         return 1
     print(f"ok: {path} ({path.stat().st_size:,} bytes)")

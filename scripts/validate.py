@@ -8,7 +8,8 @@ The rule set (`scripts.rules`) runs in DuckDB in two passes, so a clean package 
 2. detail, only for a table that failed its verdict: the whole table is loaded with the editor line of each
    row, and every rule runs again, one column each, to say which rule failed where.
 
-Prints one line per problem, `data/<table>.csv:<line>:<field>: <message>`, then a count, and exits 1;
+Prints one line per problem, `data/<table>.csv:<line>:<field>: <message>` (characters that are not printable
+text named by code point, `<U+200B>`), then a count, and exits 1;
 a clean package prints one summary line and exits 0. Malformed input never ends in a traceback.
 """
 
@@ -26,7 +27,7 @@ import duckdb
 from scripts.load import LINE, csv_source, header_faults, load_into, unload, unreadable
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, Problem, Table, ident, load_package
 from scripts.rules import Rule, table_rules, verdict_checks, with_values
-from scripts.terminal import printable
+from scripts.terminal import code_points
 
 SHOWN_VALUE = 80
 MEMORY_LIMIT = "700MB"  # DuckDB spills to disk beyond this: validation's memory stays bounded at any size
@@ -191,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(argv[0]) if argv else ROOT
     started = time.perf_counter()
     problems, rows = validate(root)
-    for p in problems:
-        print(printable(str(p)))
+    for p in problems:  # a cell, a header or a path quoted in a line shows what a reader could not see
+        print(code_points(str(p)))
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
         return 1

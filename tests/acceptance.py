@@ -156,7 +156,8 @@ class Console:
 
     def wait_for_run(self, before: int, timeout: int = LOAD_TIMEOUT) -> None:
         self.page.wait_for_function(
-            f"(document.getElementById('query-result')?.dataset.runs || 0) > {before}", timeout=timeout)
+            # a function, not an expression: the pages' Content-Security-Policy forbids eval of a string
+            f"() => (document.getElementById('query-result')?.dataset.runs || 0) > {before}", timeout=timeout)
         status = self.page.inner_text("#query-status")
         assert not status.startswith("DuckDB could not start"), self.page.inner_text("#query-result")
 

@@ -155,7 +155,7 @@ def test_no_page_is_wider_than_a_phones_screen(phone, real_base, db):
     wide = []
     for path in PHONE_PAGES + [f"records/{r}/" for r in records]:
         phone.goto(urljoin(real_base, path))
-        width = phone.evaluate("document.documentElement.scrollWidth")
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
         if width > WIDTHS["phone"]:
             wide.append((path, width))
     assert wide == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import duckdb
@@ -154,3 +155,30 @@ def test_a_reference_table_added_as_descriptor_schema_and_csv_is_validated_and_b
 
 def test_the_committed_package_loads():
     assert load_package(ROOT).names
+
+
+# --- bounded -------------------------------------------------------------------------------------------------------
+
+def unbounded_pattern(pattern: str) -> bool:
+    """Whether the pattern lets a cell be as long as it likes (`*`, `+` or `{n,}` outside a character class)."""
+    outside_classes = re.sub(r"\\.|\[(?:\\.|[^\]])*\]", "", pattern)
+    return bool(re.search(r"[*+]|\{\d+,\}", outside_classes))
+
+
+def test_every_text_field_has_a_length_bound():
+    """A maxLength, a code list or a pattern of bounded length: a cell cannot be a megabyte of anything."""
+    unbounded = [f"{t.name}.{f.name}" for t in load_package().tables for f in t.fields if f.type.name == "string"
+                 and f.max_length is None and not f.codes and (f.pattern is None or unbounded_pattern(f.pattern))]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize(("pattern", "unbounded"), [("[a-z][a-z0-9_]*", True), ("mtg-[0-9]{4,}", True),
+                                                     ("Q[0-9]+", True), ("[A-Z]{2}-[A-Z0-9]{1,3}", False),
+                                                     ("src-[0-9a-f]{8}", False), ("[*+]{2}", False)])
+def test_a_pattern_is_unbounded_where_it_repeats_without_limit(pattern, unbounded):
+    assert unbounded_pattern(pattern) is unbounded
+
+
+def test_a_cell_longer_than_its_bound_is_rejected(package, capsys):
+    package.set("places", 0, geo_source_url="https://www.geonames.org/" + "1" * 2000)
+    assert_refused(package, capsys, "data/places.csv:2:geo_source_url: is longer than 2000 characters")

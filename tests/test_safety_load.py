@@ -88,3 +88,12 @@ def test_a_data_folder_that_is_a_symlink_is_refused(package, tmp_path):
     tables = load_package(package.root).tables
     assert code == 1 and lines == sorted(f"{t.path}: is reached through a symbolic link; data files must be regular "
                                          "files inside the package" for t in tables) + [f"{len(tables)} problems found"]
+
+
+def test_a_nul_byte_in_a_resource_path_is_one_line_naming_it(package):
+    descriptor = package.root / "datapackage.json"
+    text = descriptor.read_text().replace('"path": "data/meetings.csv"', '"path": "data/meet\\u0000.csv"')
+    descriptor.write_text(text)
+    assert check(package.root) == (1, [
+        "datapackage.json::resources[0] (meetings).path: 'data/meet<U+0000>.csv' holds a control or invisible "
+        "character; a path is plain text", "1 problem found"])

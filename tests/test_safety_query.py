@@ -180,3 +180,29 @@ def test_output_cut_short_by_a_closed_pipe_is_not_an_error(fixture_database):
     done = subprocess.run(f"{sys.executable} -m scripts.query 'SELECT * FROM range(100000)' --db {fixture_database} "
                           "| head -1", shell=True, cwd=ROOT, capture_output=True, text=True)
     assert (done.stdout, done.stderr) == ("range\n", "")
+
+
+HUNGRY = "SELECT count(*) FROM (SELECT DISTINCT i::VARCHAR || repeat('x', 100) FROM range(3000000) t(i))"
+
+
+def test_a_query_that_needs_more_memory_than_query_memory_stops_in_one_line(capsys, monkeypatch, fixture_database):
+    assert run_main(capsys, monkeypatch, fixture_database, HUNGRY, QUERY_MEMORY="64MB") == (
+        1, "", "query stopped: it needs more than 64MB of memory; set QUERY_MEMORY (e.g. QUERY_MEMORY=4GB) to allow "
+               "more\n")
+
+
+def test_the_same_query_runs_within_the_default_memory(capsys, monkeypatch, fixture_database):
+    monkeypatch.delenv("QUERY_MEMORY", raising=False)
+    code, out, _ = run_main(capsys, monkeypatch, fixture_database, HUNGRY)
+    assert (code, out.splitlines()[2].strip()) == (0, "3000000")
+
+
+def test_the_memory_limit_cannot_be_raised_by_the_query(capsys, monkeypatch, fixture_database):
+    code, _, err = run_main(capsys, monkeypatch, fixture_database, "SET memory_limit = '100GB'", QUERY_MEMORY="64MB")
+    assert code == 1 and "configuration has been locked" in err
+
+
+@pytest.mark.parametrize("memory", ["lots", "1", "-1GB", "1GB; SET x = 1", "9999999GB"])
+def test_query_memory_that_is_not_an_amount_of_memory_is_one_line(capsys, monkeypatch, fixture_database, memory):
+    assert run_main(capsys, monkeypatch, fixture_database, "SELECT 1", QUERY_MEMORY=memory) == (
+        1, "", f"QUERY_MEMORY must be an amount of memory such as 1GB or 512MB, not {memory!r}\n")

@@ -23,6 +23,7 @@ from scripts.package.model import (
     Problem,
     Table,
 )
+from scripts.terminal import code_points, invisible
 
 
 def read_json(root: Path, relpath: str) -> dict:
@@ -49,6 +50,8 @@ def inside_package(relpath: object) -> str | None:
     """Why a resource or schema path is not a plain relative path inside the package, or None if it is."""
     if not isinstance(relpath, str) or not relpath:
         return "must be a relative path given as a string"
+    if any(invisible(c) for c in relpath):  # a NUL would end the path in the middle for the operating system
+        return f"'{code_points(relpath)}' holds a control or invisible character; a path is plain text"
     if "://" in relpath or relpath.startswith(("/", "\\")) or ":" in relpath or "\\" in relpath:
         return f"'{relpath}' must be a relative path inside the package, not a URL or absolute path"
     if ".." in PurePosixPath(relpath).parts:

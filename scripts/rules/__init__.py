@@ -70,7 +70,8 @@ def verdict_checks(rules: list[Rule]) -> list[str]:
     for name, regexes in merged.items():
         by_pattern.setdefault("|".join(regexes), []).append(name)
     for pattern, names in by_pattern.items():
-        joinable = len(names) > 1 and not any(c in pattern for c in "^$") and not pattern_matches_space(pattern)
+        anchored = any(c in pattern.replace("[^", "[") for c in "^$")  # `[^...]` negates a class, anchors nothing
+        joinable = len(names) > 1 and not anchored and not pattern_matches_space(pattern)
         text = f"concat_ws(' ', {', '.join(map(ident, names))})" if joinable else None
         for target in ([text] if joinable else [ident(n) for n in names]):
             checks.append(f"coalesce(NOT regexp_matches({target}, {literal(pattern)}), true)")

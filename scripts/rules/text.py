@@ -15,11 +15,13 @@ from scripts.rules.core import Context, Kind, Rule, check, forbid, loaded_regex,
 if TYPE_CHECKING:
     from scripts.faults import Planting
 
-# C0 and C1 controls, format characters (soft hyphen, zero-width and bidi marks, BOM) and whitespace other
-# than the plain space; a newline is allowed only in free text.
-INVISIBLE = ("\\x{0}-\\x{8}\\x{b}\\x{c}\\x{e}-\\x{1f}\\x{7f}-\\x{9f}\\x{ad}\\x{200b}-\\x{200f}\\x{202a}-\\x{202e}"
-             "\\x{2060}-\\x{2064}\\x{2066}-\\x{2069}\\x{feff}\\x{fff9}-\\x{fffb}\\t\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
-             "\\x{202f}\\x{205f}\\x{3000}")
+# Characters that are not printable text (`scripts.terminal.NOT_TEXT`, which names them by code point in messages):
+# C0 and C1 controls (a line break is allowed only in free text), format characters (soft hyphen, zero-width and
+# bidi marks, BOM, tags), private use, surrogates, line and paragraph separators, and every space but the plain
+# one; then unassigned code points, for which RE2 has no class: what is in no assigned category.
+INVISIBLE = ("\\x{0}-\\x{9}\\x{b}\\x{c}\\x{e}-\\x{1f}\\x{7f}-\\x{9f}\\p{Cf}\\p{Co}\\p{Cs}\\p{Zl}\\p{Zp}"
+             "\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}")
+UNASSIGNED = "[^\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}\\p{Z}\\p{C}]"
 LOOK_ALIKES = "\\x{370}-\\x{3ff}\\x{400}-\\x{52f}"  # Greek and Cyrillic letters that pass for Latin ones
 FULLWIDTH = "\\x{ff01}-\\x{ff5e}"
 PLAIN_WORDS = "generated text is plain ASCII words"
@@ -30,7 +32,8 @@ def free_text(field: Field) -> bool:
 
 
 def invisible_class(field: Field) -> str:
-    return "[" + INVISIBLE + ("" if free_text(field) else "\\n\\r") + "]"
+    """The regex (RE2) of one character the field's cells must not hold."""
+    return "[" + INVISIBLE + ("" if free_text(field) else "\\n\\r") + "]|" + UNASSIGNED
 
 
 def _invisible(ctx: Context) -> list[Rule]:

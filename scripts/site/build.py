@@ -23,12 +23,15 @@ import yaml
 
 from scripts import manifest
 from scripts.build import DATABASE
+from scripts.children import dies_with_me
+from scripts.files import NotRegular, copy_tree
 from scripts.identity import load_release
 from scripts.manifest import Manifest, ManifestError
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
 from scripts.site import blocks, console, map, pages, records, tables, timeline
 from scripts.site.context import Site, read_frames
+from scripts.site.theme import themed
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
@@ -78,8 +81,8 @@ def prepare(root: Path, out: Path) -> Path:
         raise RuntimeError(f"{database} not found: the build stage writes it before the site is made")
     stage = out / "docs"
     shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(DOCS, stage)
-    config = site_config(package, stage, out / "site")
+    copy_tree(DOCS, stage, "docs")
+    config = themed(site_config(package, stage, out / "site"), out)
     with locked_connection(database) as db:
         site = Site(package, read_frames(package), db, copy_downloads(out, stage / "downloads"), out)
         (stage / "tables").mkdir(exist_ok=True)
@@ -92,12 +95,34 @@ def prepare(root: Path, out: Path) -> Path:
     return path
 
 
+class MkDocsFailed(Exception):
+    """`mkdocs build --strict` failed: the problems it reported (strict mode stops on any warning), and why."""
+
+    def __init__(self, reported: list[str], why: str):
+        super().__init__("\n".join([*reported, why]))
+        self.reported, self.why = reported, why
+
+
+def run_mkdocs(config: Path) -> None:
+    """`mkdocs build --strict` on the staged configuration, its output kept back. On failure its warnings are
+    shown (not with `--quiet`, which hides them from strict mode too, so that nothing stops the build); a crash
+    (a full disk, say) is its last line, never its traceback."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", errors="replace",
+                          env=env, preexec_fn=dies_with_me())  # a killed stage leaves no MkDocs writing on
+    if done.returncode == 0:
+        return
+    output = [line for line in done.stdout.splitlines() if line.strip() and
+              not line.startswith("INFO")]
+    if any(line.startswith("Traceback (most recent call last)") for line in output):
+        raise MkDocsFailed([], f"mkdocs stopped: {output[-1].strip()}")
+    raise MkDocsFailed(output, "mkdocs build --strict reported the problems above")
+
+
 def build_site(root: Path, out: Path) -> Path:
     """Generate the pages and run `mkdocs build --strict`; return OUT/site."""
-    config = prepare(root, out)
-    env = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
-                   check=True, env={**os.environ, **env})
+    run_mkdocs(prepare(root, out))
     return out / "site"
 
 
@@ -109,11 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         site = build_site(args.root.resolve(), args.out.resolve())
-    except (PackageError, RuntimeError, duckdb.Error, ManifestError) as e:
+    except (PackageError, RuntimeError, duckdb.Error, ManifestError, NotRegular) as e:
         print(f"docs failed: {e}", file=sys.stderr)
         return 1
-    except subprocess.CalledProcessError:
-        print("docs failed: mkdocs build --strict reported the problems above", file=sys.stderr)
+    except MkDocsFailed as e:
+        print("\n".join([*e.reported, f"docs failed: {e.why}"]), file=sys.stderr)
+        return 1
+    except OSError as e:  # a full disk, a read-only folder: one line, as for any other failure
+        print(f"docs failed: {f'{e.filename}: ' if e.filename else ''}{e.strerror or e}", file=sys.stderr)
         return 1
     pages_built = len(list(site.rglob("*.html")))
     print(f"ok: {site} ({pages_built} pages) in {time.perf_counter() - started:.2f} s")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import duckdb
 
 from scripts.build import leading_comment
+from scripts.files import regular_files
 from scripts.query import QueryError, run_locked
 from scripts.site.console import query_link
 from scripts.site.context import Site, sql_file
@@ -53,7 +55,9 @@ def query_parts(text: str) -> tuple[str, str, str]:
 def cookbook_markdown(site: Site) -> str:
     """Each query of `queries/`, run on the site's connection, locked down like `make query`'s, with its cap
     and timeout."""
-    files = sorted((site.package.root / "queries").glob("*.sql"))
+    folder = site.package.root / "queries"
+    files = [p for p in regular_files(folder, "queries") if p.parent == folder and p.suffix == ".sql"] \
+        if os.path.lexists(folder) else []
     out = ["# SQL cookbook", "",
            "Each query of `queries/` with its result, run when the site was built against "
            f"{code(site.manifest.one('database').name)} of the downloads (the same tables and views).", ""]
