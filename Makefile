@@ -41,7 +41,7 @@ export SQL
 query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELECT ..." or SQL=queries/<name>.sql
 	$(PY) -m scripts.query
 
-audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
+audit: $(VENV)/.installed  ## sourcing report of the built database (make build first): single-source, disputed, one-sided
 	$(PY) -m scripts.audit
 
 bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and build at 10^4-10^6 rows (build/bench.json)
