@@ -24,6 +24,13 @@ def prepare(root: Path, out: Path) -> None:
     site.prepare(root, out)
 
 
+def staged_page(out: Path, page: str | Path) -> str:
+    """A staged page with its lists of rows (`context.Blocks`, put into the built page after MkDocs) in place."""
+    text = (out / "docs" / page).read_text(encoding="utf-8")
+    return re.sub(r"<!-- site-block: (\d+) -->",
+                  lambda m: (out / site.BLOCKS / f"{m.group(1)}.html").read_text(encoding="utf-8"), text)
+
+
 @pytest.fixture(scope="module")
 def fixture_copy(tmp_path_factory) -> PackageCopy:
     """The fixture package, staged once for the tests that only read its pages."""
@@ -35,7 +42,7 @@ def staged(fixture_copy: PackageCopy, tmp_path_factory):
     """Generate the pages of the fixture package (no mkdocs run) and return a reader of staged pages."""
     out = tmp_path_factory.mktemp("docs-out")
     prepare(fixture_copy.root, out)
-    return lambda page: (out / "docs" / page).read_text(encoding="utf-8")
+    return lambda page: staged_page(out, page)
 
 
 def test_every_table_has_a_page_naming_every_field_of_its_schema(fixture_copy, staged):
@@ -78,7 +85,8 @@ def test_a_summary_holding_html_is_shown_as_text_on_every_page(package, tmp_path
     package.set("meetings", 0, summary=XSS)
     out = tmp_path / "xss"
     prepare(package.root, out)
-    pages = {p: re.sub(r"`[^`]*`", "", p.read_text(encoding="utf-8")) for p in (out / "docs").rglob("*.md")}
+    docs = out / "docs"
+    pages = {p: re.sub(r"`[^`]*`", "", staged_page(out, p.relative_to(docs))) for p in docs.rglob("*.md")}
     assert not any("<script>alert" in text or "<img src=x" in text for text in pages.values())
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;"
     assert escaped in pages[out / "docs" / "tables" / "meetings.md"]

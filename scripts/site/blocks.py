@@ -16,6 +16,7 @@ import yaml
 from scripts import changes, release
 from scripts.build import DATABASE
 from scripts.identity import citation_text, load_release
+from scripts.metadata import built_digest
 from scripts.rules import KINDS
 from scripts.site.context import Site
 from scripts.site.html import esc, external_link, href, html_table, prose, table_page
@@ -35,7 +36,7 @@ def date_range(site: Site) -> tuple[dt.date | None, dt.date | None]:
 
 def counts_block(site: Site) -> str:
     rows = [[f'<a href="{href("index.md", table_page(t.name))}">{esc(t.title or t.name)}</a>',
-             str(site.frames[t.name].height), esc(t.description)] for t in site.package.tables]
+             str(site.count(t.name)), esc(t.description)] for t in site.package.tables]
     first, last = date_range(site)
     facts = [f"Version <strong>{esc(site.package.version or 'unreleased')}</strong>"]
     if first:
@@ -102,7 +103,7 @@ def jsonld_block(site: Site, site_url: str) -> str:
     places = [{"@type": "Place", "name": p["name"]} for p in site.rows("places") if p.get("kind") != "venue"]
     data = {"@context": "https://schema.org", "@type": "Dataset", "name": d.get("title", d["name"]),
             "description": d.get("description", ""), "version": release_.version, "keywords": d.get("keywords", []),
-            "identifier": f"urn:uuid:{release.package_id(site.package, release_)}",
+            "identifier": f"urn:uuid:{release.package_id(site.package, release_, built_digest(site.db))}",
             "citation": citation_text(site.package, release_),
             "license": [lic.get("path") for lic in d.get("licenses", [])],
             "creator": [{"@type": "Organization", "name": c.get("title")} for c in d.get("contributors", [])],

@@ -10,12 +10,14 @@ downloads sit in the docs tree, where MkDocs checks every link to them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -25,13 +27,15 @@ from scripts.build import DATABASE
 from scripts.identity import load_release
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
-from scripts.site import blocks, console, map, pages, records, tables, timeline
-from scripts.site.context import Site, read_frames
+from scripts.site import blocks, console, map, pages, shell, tables, timeline
+from scripts.site.context import Blocks, Site
+from scripts.site.html import page_url
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
+BLOCKS = "site-blocks"  # OUT/site-blocks: the lists of rows that MkDocs does not parse (`context.Blocks`)
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-PAGE_FAMILIES = (tables, timeline, pages, records, map, console)
+PAGE_FAMILIES = (tables, timeline, pages, shell, map, console)
 
 
 def fill_markers(folder: Path, generated: dict) -> None:
@@ -73,34 +77,49 @@ def site_config(package: Package, stage: Path, site_dir: Path) -> dict:
     return config
 
 
-def prepare(root: Path, out: Path) -> Path:
-    """Stage the docs of the package at `root` into OUT/docs and write OUT/mkdocs.yml; return that file."""
+@contextlib.contextmanager
+def staged(root: Path, out: Path) -> Iterator[tuple[Site, Path]]:
+    """Stage the docs of the package at `root` into OUT/docs and write OUT/mkdocs.yml; yield the site (open on
+    the build stage's database, read-only) and that file."""
     package = load_package(root)
     database = out / DATABASE
     if not database.is_file():
         raise RuntimeError(f"{database} not found: the build stage writes it before the site is made")
     stage = out / "docs"
     shutil.rmtree(stage, ignore_errors=True)
+    shutil.rmtree(out / BLOCKS, ignore_errors=True)
     shutil.copytree(DOCS, stage)
     config = site_config(package, stage, out / "site")
     with locked_connection(database) as db:
-        site = Site(package, read_frames(package), db, copy_downloads(package, out, stage / "downloads"), out)
+        site = Site(package, db, copy_downloads(package, out, stage / "downloads"), out, Blocks(out / BLOCKS))
         (stage / "tables").mkdir(exist_ok=True)
         for family in PAGE_FAMILIES:
             for name, text in family.write(site, stage).items():
+                (stage / name).parent.mkdir(parents=True, exist_ok=True)
                 (stage / name).write_text(text, encoding="utf-8")
         fill_markers(stage, blocks.blocks(site, root, config.get("site_url") or ""))
-    path = out / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+        path = out / "mkdocs.yml"
+        path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        yield site, path
+
+
+def prepare(root: Path, out: Path) -> Path:
+    """The staged docs and OUT/mkdocs.yml, without running MkDocs; return that file."""
+    with staged(root, out) as (_, config):
+        return config
 
 
 def build_site(root: Path, out: Path) -> Path:
-    """Generate the pages and run `mkdocs build --strict`; return OUT/site."""
-    config = prepare(root, out)
-    env = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
-                   check=True, env={**os.environ, **env})
+    """Generate the pages, run `mkdocs build --strict`, then put the lists back into their pages and write the
+    record pages; return OUT/site."""
+    with staged(root, out) as (site, config):
+        env = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
+                       check=True, env={**os.environ, **env})
+        for page in site.blocks.pages:
+            site.blocks.fill(page, out / "site" / page_url(page) / "index.html")
+        shell.write_records(site, out / "site")
+    shutil.rmtree(out / BLOCKS, ignore_errors=True)
     return out / "site"
 
 

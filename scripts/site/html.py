@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 
 MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]`*_\\$"})
 
@@ -30,11 +31,18 @@ def external_link(url: object, text: object) -> str:
 
 def html_table(header: list[str], rows: list[list[str]], css: str, row_ids: list[str] | None = None) -> str:
     """One raw HTML block (no blank line inside, so Markdown leaves it alone); cells are already HTML."""
+    body = (f"<tr{f' id={chr(34)}{attr(row_ids[i])}{chr(34)}' if row_ids and row_ids[i] else ''}>"
+            + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for i, row in enumerate(rows))
+    return "".join(table_html(header, body, css))
+
+
+def table_html(header: list[str], rows: Iterable[str], css: str, attributes: str = "") -> Iterator[str]:
+    """A table in parts, its rows (each a whole `<tr>` of HTML cells) taken as they come: `attributes` are
+    already HTML."""
     head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join(f"<tr{f' id={chr(34)}{attr(row_ids[i])}{chr(34)}' if row_ids and row_ids[i] else ''}>"
-                   + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for i, row in enumerate(rows))
-    table = f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return f'<div class="table-wrap">{table}</div>'
+    yield f'<div class="table-wrap"><table class="{css}"{attributes}><thead><tr>{head}</tr></thead><tbody>'
+    yield from rows
+    yield "</tbody></table></div>"
 
 
 def page_url(page: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -9,34 +10,35 @@ import duckdb
 from scripts.build import leading_comment
 from scripts.query import QueryError, run_locked
 from scripts.site.console import query_link
-from scripts.site.context import Site, sql_file
+from scripts.site.context import SHOWN, Site, sql_file
 from scripts.site.html import attr, esc, external_link, href, html_table, shown_date, table_page
+from scripts.site.values import record_table_of
 
+PAGE = "bibliography.md"
 SHOWN_QUERY_ROWS = 100
 
 
 def bibliography_markdown(site: Site) -> str:
-    cited: dict[str, list[str]] = {}
-    for c in site.rows("citations"):
-        cited.setdefault(c["source_id"], []).append(c["record_id"])
+    """Every source (the first SHOWN, by publisher), with the records that cite it."""
     kinds = site.package.record_tables()
-    names, rows = site.query(sql_file("bibliography"))
     items = []
-    for s in (dict(zip(names, row, strict=True)) for row in rows):
+    for s in islice(site.stream(sql_file("bibliography")), SHOWN):
         when = shown_date(s["published_date"], s["published_date_precision"]) if s["published_date"] else "n.d."
         via = f" Reproduces {esc(s['original_publisher'])}." if s["original_publisher"] else ""
-        by = ", ".join(f'<a href="{href("bibliography.md", table_page(kinds.get(r.split("-")[0], "")), r)}">'
-                       f"{esc(r)}</a>" for r in sorted(cited.get(s["source_id"], [])))
+        by = ", ".join(f'<a href="{href(PAGE, table_page(record_table_of(kinds, r) or ""), r)}">{esc(r)}</a>'
+                       for r in s["cited_by"] or [])
         items.append(f'<li id="{attr(s["source_id"])}"><strong>{esc(s["publisher"])}</strong> ({esc(when)}). '
                      f'{external_link(s["url"], s["title"] or s["url"])}.{via} '
                      f'<span class="meta">{esc(s["language"])} · {esc(s["kind"])} · '
                      f'{esc(s["publisher_kind"])} · side: {esc(s["side"])}</span>'
                      f'<br>Cited by: {by or "no record"}</li>')
+    sources, citations = site.count("sources"), site.count("citations")
+    shown = f"{sources:,} documents" if sources <= SHOWN else f"The first {SHOWN:,} of {sources:,} documents"
     return "\n".join(["# Sources", "",
-                      f"{len(items)} documents cited by {len(site.rows('citations'))} citations, sorted by publisher. "
+                      f"{shown} cited by {citations:,} citations, sorted by publisher. "
                       "Each entry links to the records that rest on it. Links open the original page. The side is "
                       "the publisher's (the original publisher's, for a copy): see the "
-                      f'<a href="{href("bibliography.md", table_page("publishers"))}">publishers</a>.', "",
+                      f'<a href="{href(PAGE, table_page("publishers"))}">publishers</a>.', "",
                       f'<ol class="bibliography">{"".join(items)}</ol>' if items else "No sources yet.", ""])
 
 
@@ -76,4 +78,4 @@ def cookbook_markdown(site: Site) -> str:
 
 
 def write(site: Site, stage: Path) -> dict[str, str]:
-    return {"bibliography.md": bibliography_markdown(site), "cookbook.md": cookbook_markdown(site)}
+    return {PAGE: bibliography_markdown(site), "cookbook.md": cookbook_markdown(site)}

@@ -1,0 +1,121 @@
+"""Record pages without a MkDocs pass each: MkDocs renders one shell page (`records/_shell.md`: the theme, header,
+navigation and search box around a title and a body that are placeholders), and `write_records` writes every
+`records/<id>/index.html` from it, adds each record to the search index and, where there is one, to the sitemap.
+
+The shell is cut at its placeholders once, into fixed parts; a page is those parts with the record's escaped
+title, URL and body between them, so nothing a record holds is ever searched for a placeholder. A record page
+sits as deep as the shell, so every relative link of the theme works unchanged. Pages are written one at a time
+as the records are read (`records.pages`), and the search and sitemap entries go to files as they come."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from scripts.site.context import Site
+from scripts.site.html import attr
+from scripts.site.records import RecordPage, pages
+
+SHELL = "_shell"  # records/_shell.md; no record id can take the name (`write_records` checks)
+PAGE = f"records/{SHELL}.md"
+TITLE, BODY = "ShellRecordTitle7f3a", "ShellRecordBody7f3a"
+PLACES = re.compile(rf"{TITLE}|<p>{BODY}</p>|records/{SHELL}/")
+
+
+def shell_markdown() -> str:
+    """The shell page: front matter that hides the navigation and table of contents and keeps the shell itself
+    out of the search index, and a body that is a placeholder."""
+    return "\n".join(["---", f"title: {TITLE}", "hide:", "  - navigation", "  - toc", "search:", "  exclude: true",
+                      "---", "", BODY, ""])
+
+
+class Shell:
+    """The built shell page, cut at its placeholders."""
+
+    def __init__(self, text: str):
+        self.parts = PLACES.split(text)
+        self.holes = PLACES.findall(text)
+        if self.holes.count(f"<p>{BODY}</p>") != 1 or TITLE not in self.holes:
+            raise RuntimeError(f"{PAGE}: the built shell lost its placeholders; the theme must show the page title "
+                               "and the body once")
+
+    def page(self, record: RecordPage) -> str:
+        title = attr(" ".join(record.title.split()))
+        fill = {TITLE: title, f"<p>{BODY}</p>": record.body, f"records/{SHELL}/": f"records/{attr(record.key)}/"}
+        out = [self.parts[0]]
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            out += [fill[hole], part]
+        return "".join(out)
+
+
+def search_entry(record: RecordPage) -> str:
+    """One record in mkdocs-material's index: its location, title and text (HTML: every value escaped)."""
+    return json.dumps({"location": f"records/{record.key}/", "title": attr(" ".join(record.title.split())),
+                       "text": record.search_text}, ensure_ascii=False)
+
+
+def write_records(site: Site, site_dir: Path) -> int:
+    """Every record page from the built shell, each one in the search index and the sitemap; return how many."""
+    folder = site_dir / "records"
+    shell = Shell((folder / SHELL / "index.html").read_text(encoding="utf-8"))
+    shutil.rmtree(folder / SHELL)
+    count = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as entries, \
+            tempfile.TemporaryFile("w+", encoding="utf-8") as locations:
+        for record in pages(site):
+            if record.key == SHELL or not record.key or "/" in record.key or record.key.startswith("."):
+                raise RuntimeError(f"record {record.key!r}: not a name a page can have")
+            (folder / record.key).mkdir()
+            (folder / record.key / "index.html").write_text(shell.page(record), encoding="utf-8")
+            entries.write(("," if count else "") + search_entry(record))
+            locations.write(f"records/{record.key}/\n")
+            count += 1
+        add_to_search_index(site_dir / "search" / "search_index.json", entries)
+        add_to_sitemap(site_dir / "sitemap.xml", locations)
+    return count
+
+
+def add_to_search_index(path: Path, entries) -> None:
+    """Append the entries (JSON objects separated by commas, in a file) to the index's `docs`."""
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = [d for d in index["docs"] if not d["location"].startswith(f"records/{SHELL}/")]
+    entries.seek(0)
+    with path.open("w", encoding="utf-8") as f:
+        f.write('{"config": ' + json.dumps(index["config"], ensure_ascii=False) + ', "docs": [')
+        f.write(",".join(json.dumps(d, ensure_ascii=False) for d in docs))
+        first = entries.read(1)
+        if first:
+            f.write(("," if docs else "") + first)
+            shutil.copyfileobj(entries, f)
+        f.write("]}")
+
+
+def add_to_sitemap(path: Path, locations) -> None:
+    """Replace the shell's entry of the sitemap (written only where the site's address is known) by one entry
+    per record, and write the compressed copy again."""
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    entry = re.search(rf"\s*<url>\s*<loc>([^<]*)records/{SHELL}/</loc>(.*?)</url>", text, re.DOTALL)
+    if entry is None:
+        return
+    base, rest = entry.group(1), entry.group(2)
+    locations.seek(0)
+    with path.open("w", encoding="utf-8") as f:
+        f.write(text[:entry.start()])
+        for line in locations:
+            f.write(f"\n    <url>\n         <loc>{base}{attr(line.strip())}</loc>{rest}</url>")
+        f.write(text[entry.end():])
+    with path.open("rb") as source, gzip.GzipFile(path.with_suffix(".xml.gz"), "wb", mtime=0) as target:
+        shutil.copyfileobj(source, target)
+
+
+def write(site: Site, stage: Path) -> dict[str, str]:
+    """The one record page MkDocs renders: the shell."""
+    return {PAGE: shell_markdown()}
