@@ -6,8 +6,10 @@ registry; nothing here names a column of a table. Only the views are written by 
 `queries/views/columns.toml`). The CSVs stay canonical: this stage runs after `make check` and still loads
 strictly, so a value the validator let through by mistake stops the build instead of being rounded.
 
-Two facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5
-(the `duckdb-cli` on PyPI), so the file is written in the v1.5.0 format. And each new file gets a
+Three facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5 (the
+`duckdb-cli` on PyPI) or by DuckDB-WASM (DuckDB 1.4, the site's Query page), so the file is written in the v1.4.0
+format, which both open. Its default 256 KiB blocks make a file of a few thousand rows 11 MB; 16 KiB blocks make
+it 1.3 MB, which the Query page downloads whole and attaches read-only. And each new file gets a
 random identifier in its header, so `pin_identifier` replaces it with one derived from the content,
 which makes the file (and the release zip that holds it) byte-identical across builds of this package.
 (Tables of a million rows are written to the file by several threads at once; their blocks then land in
@@ -22,18 +24,18 @@ import struct
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import astuple
 from pathlib import Path
 
 import duckdb
 
-from scripts import metadata
+from scripts import changes, metadata
 from scripts.identity import Release, load_release
 from scripts.load import csv_source
 from scripts.package import DATE_FORMAT, ROOT, Field, Package, PackageError, Table, ident, literal, load_package
 from scripts.rules import typed_constraints
 
 DATABASE = "am-az-normalization.duckdb"
-STORAGE_VERSION = "v1.5.0"
 ROW_GROUP_SIZE = 100_000
 
 VIEWS = ROOT / "queries" / "views"
@@ -212,6 +214,20 @@ def describe_database(con: duckdb.DuckDBPyConnection, package: Package, release:
         con.execute(statement)
 
 
+CHANGES_SQL = Path(__file__).parent / "sql" / "changes.sql"
+
+
+def write_changes(con: duckdb.DuckDBPyConnection, package: Package, release: Release) -> None:
+    """The `changes` table: the history kept in releases/, then this release's changes against the previous one
+    (computed here, where the CSVs are read), in that order."""
+    con.execute(CHANGES_SQL.read_text(encoding="utf-8"))
+    rows = [(version, *astuple(c)) for version, c in changes.history(package, release)]
+    rows += [(release.version, *astuple(c)) for c in changes.compute(package, release)]
+    for start in range(0, len(rows), 1000):  # literal rows: DuckDB's executemany costs milliseconds a row
+        values = ",\n".join(f"({', '.join(map(literal, row))})" for row in rows[start:start + 1000])
+        con.execute(f"INSERT INTO changes VALUES {values}")
+
+
 def write_database(package: Package, path: Path, parquet: Path) -> None:
     """The database at path, and each table's Parquet file in the folder `parquet`, copied from the database
     by a second connection as soon as the table is loaded: the next table's inserts check its keys on one
@@ -220,7 +236,7 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
     _, deferred = creation_order(package)
     release = load_release(package)
     parquet.mkdir(parents=True)
-    with duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION}) as con, \
+    with duckdb.connect(str(path), config=metadata.STORAGE) as con, \
             ThreadPoolExecutor(max_workers=1) as copier:
         reader, copies, rows = con.cursor(), [], {}
         for table, statements in schema_sql(package):
@@ -236,6 +252,7 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
         describe_database(con, package, release, create_views(con, package.root))
+        write_changes(con, package, release)
         for copy in copies:
             copy.result()
         reader.close()
@@ -292,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         database = build(load_package(), out)
-    except (PackageError, duckdb.Error) as e:
+    except (PackageError, duckdb.Error, changes.ChangesError) as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1
     print(f"ok: {summary(database)}; {out / 'parquet'} ({time.perf_counter() - started:.2f} s)")

@@ -1,6 +1,11 @@
-"""What changed since the previous release: `changes.csv`, one line per added or removed record and per changed
-value, computed from the CSVs of this package and those of the previous release (its git commit or tag, named
-in `release.toml` under [previous]).
+"""What changed, release by release: one line per added or removed record and per changed value.
+
+The history is committed in the repository, not read from git, so a source archive (a "Download ZIP", a tarball
+deposited with a DOI) builds the same outputs as a clone:
+
+- `releases/<version>/changes.csv`: the changes each earlier release made, against the release before it;
+- `releases/<previous>/data/`: the tables as the previous release published them (named in `release.toml` under
+  [previous]), which this release is compared with.
 
 A record is matched by its primary key. A field only one of the two releases has is reported once, as
 `field_added` or `field_removed`, not once per record. Identifiers are never reused, so a record of the previous
@@ -8,23 +13,28 @@ release that is gone must be listed under [removed] in `release.toml` with the r
 that is back in the data is refused. (Rows of link tables, whose key is made of other records' ids, such as
 citations, need no reason.)
 
-`python -m scripts.changes [OUT]` writes OUT/changes.csv and prints a count per table.
+The build stage computes this release's changes (it is the stage that reads the CSVs) and writes them, with the
+committed history, to the database's `changes` table; later stages read them from there.
+`python -m scripts.changes freeze` records the current release in `releases/` when it is cut.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import subprocess
+import shutil
 import sys
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from scripts.identity import Release, ReleaseConfigError, load_release
-from scripts.package import ROOT, Package, PackageError, Table, load_package
+from scripts.package import Package, PackageError, Table, load_package
 
-HEADER = ["table", "record_id", "change", "field", "old_value", "new_value", "reason"]
+HEADER = ["table_name", "record_id", "change", "field", "old_value", "new_value", "reason"]
 KEY_JOIN = "|"
+RELEASES = "releases"
+CHANGES = "changes.csv"
+KINDS = ("added", "changed", "removed", "field_added", "field_removed", "table_added")
 
 
 class ChangesError(Exception):
@@ -33,7 +43,7 @@ class ChangesError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Change:
-    table: str
+    table_name: str
     record_id: str
     change: str
     field: str = ""
@@ -47,17 +57,18 @@ def read_csv_text(text: str) -> tuple[list[str], list[dict[str, str]]]:
     return list(reader.fieldnames or []), list(reader)
 
 
-def previous_text(root: Path, ref: str, path: str) -> str | None:
-    """The file at path in the previous release's commit, or None where that release had no such file."""
-    done = subprocess.run(["git", "-C", str(root), "show", f"{ref}:{path}"], capture_output=True, check=False)
-    if done.returncode == 0:
-        return done.stdout.decode("utf-8")
-    known = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-                           capture_output=True, check=False)
-    if known.returncode != 0:
-        raise ChangesError(f"the previous release's commit {ref!r} is not in this repository's history "
-                           "(a shallow clone? fetch it, or correct [previous] ref in release.toml)")
-    return None
+def release_folder(root: Path, version: str) -> Path:
+    return root / RELEASES / version
+
+
+def previous_rows(package: Package, release: Release, table: Table) -> tuple[list[str], list[dict]] | None:
+    """The table as the previous release published it, or None where that release had no such table."""
+    folder = release_folder(package.root, release.previous.version) / "data"
+    if not folder.is_dir():
+        raise ChangesError(f"{RELEASES}/{release.previous.version}/data/ not found: it keeps the tables of the "
+                           "previous release named in release.toml, to compare this one with")
+    path = folder / Path(table.path).name
+    return read_csv_text(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def record_key(table: Table, row: dict[str, str]) -> str:
@@ -89,20 +100,38 @@ def table_changes(table: Table, old: tuple[list[str], list[dict]] | None, new: t
 
 
 def compute(package: Package, release: Release) -> list[Change]:
-    """Every change since the previous release, table by table in package order, then by record and field."""
+    """Every change since the previous release, table by table in package order, then by record and field; none
+    where release.toml names no previous release."""
     if release.previous is None:
-        raise ChangesError("release.toml names no [previous] release to compare with")
-    present = {record_key(t, r) for t in package.tables for r in read_csv_text(t.file.read_text("utf-8"))[1]}
+        return []
+    current = {t.name: read_csv_text(t.file.read_text("utf-8")) for t in package.tables}
+    present = {record_key(t, r) for t in package.tables for r in current[t.name][1]}
     reused = sorted(set(release.removed) & present)
     if reused:
         raise ChangesError(f"identifiers are never reused, but these removed ones are back: {', '.join(reused)}")
     out = []
     for table in package.tables:
-        old = previous_text(package.root, release.previous.ref, table.path)
-        new = read_csv_text(table.file.read_text("utf-8"))
-        out += sorted(table_changes(table, None if old is None else read_csv_text(old), new, release.removed),
-                      key=lambda c: (c.record_id, c.change, c.field))
+        found = table_changes(table, previous_rows(package, release, table), current[table.name], release.removed)
+        out += sorted(found, key=lambda c: (c.record_id, c.change, c.field))
     return out
+
+
+def history(package: Package, release: Release) -> list[tuple[str, Change]]:
+    """(version, change) of every earlier release recorded in releases/, oldest first; the current version's own
+    folder, if it has one, is left out (its changes are computed)."""
+    folder = package.root / RELEASES
+    found = [p.parent for p in folder.glob(f"*/{CHANGES}")] if folder.is_dir() else []
+    out = []
+    for path in sorted(found, key=lambda p: version_key(p.name)):
+        if path.name == release.version:
+            continue
+        _, rows = read_csv_text((path / CHANGES).read_text(encoding="utf-8"))
+        out += [(path.name, Change(**{k: r.get(k) or "" for k in HEADER})) for r in rows]
+    return out
+
+
+def version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in version.replace("-", ".").split("."))
 
 
 def changes_csv(changes: list[Change]) -> bytes:
@@ -117,26 +146,42 @@ def summary(changes: list[Change]) -> dict[str, dict[str, int]]:
     """{table: {change: count}}, in the order tables first appear."""
     out: dict[str, dict[str, int]] = {}
     for c in changes:
-        counts = out.setdefault(c.table, {})
+        counts = out.setdefault(c.table_name, {})
         counts[c.change] = counts.get(c.change, 0) + 1
     return out
 
 
+def freeze(package: Package, release: Release) -> Path:
+    """Record the current release in releases/<version>/: its changes and its tables, which the next release is
+    compared with; the previous release keeps only its changes."""
+    folder = release_folder(package.root, release.version)
+    data = folder / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    (folder / CHANGES).write_bytes(changes_csv(compute(package, release)))
+    for table in package.tables:
+        shutil.copyfile(table.file, data / Path(table.path).name)
+    if release.previous:
+        shutil.rmtree(release_folder(package.root, release.previous.version) / "data", ignore_errors=True)
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else ROOT / "build"
     try:
         package = load_package()
         release = load_release(package)
-        changes = compute(package, release)
-    except (PackageError, ReleaseConfigError, ChangesError) as e:
+        if argv == ["freeze"]:
+            print(f"ok: {freeze(package, release)}")
+            return 0
+        found = compute(package, release)
+    except (PackageError, ReleaseConfigError, ChangesError, OSError) as e:
         print(f"changes failed: {e}", file=sys.stderr)
         return 1
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "changes.csv").write_bytes(changes_csv(changes))
-    for table, counts in summary(changes).items():
+    for table, counts in summary(found).items():
         print(f"{table}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
-    print(f"ok: {out / 'changes.csv'} ({len(changes)} lines) against {release.previous.version}")
+    against = release.previous.version if release.previous else "no previous release"
+    print(f"{len(found)} changes against {against}")
     return 0
 
 

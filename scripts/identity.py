@@ -18,9 +18,10 @@ CONFIG = "release.toml"
 
 @dataclass(frozen=True)
 class Previous:
+    """The release this one is compared with; its tables are kept in `releases/<version>/data/`."""
+
     version: str
     released: dt.date | None
-    ref: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ def parse(data: dict) -> Release:
     if not isinstance(data.get("version"), str):
         raise ReleaseConfigError(f"{CONFIG}: version is required")
     previous = data.get("previous")
+    if previous and set(previous) - {"version", "released"}:
+        raise ReleaseConfigError(f"{CONFIG}: [previous] takes version and released only; the previous release's "
+                                 "tables are kept in releases/<version>/data/")
     removed = data.get("removed", {})
     if not all(isinstance(v, str) and v.strip() for v in removed.values()):
         raise ReleaseConfigError(f"{CONFIG}: each [removed] record needs the reason it was removed")
@@ -72,8 +76,8 @@ def parse(data: dict) -> Release:
         version=data["version"], released=_date(data.get("released"), "released"),
         site_url=_url(data.get("site_url"), "site_url"),
         repository_url=_url(data.get("repository_url"), "repository_url"),
-        previous=Previous(str(previous["version"]), _date(previous.get("released"), "previous.released"),
-                          str(previous["ref"])) if previous else None,
+        previous=Previous(str(previous["version"]), _date(previous.get("released"), "previous.released"))
+        if previous else None,
         removed=dict(removed))
 
 

@@ -39,7 +39,7 @@ from scripts.terminal import printable
 STAGES = ["build", "release", "site.build"]
 INPUTS = ("datapackage.json", "schemas", "data", "queries", "docs", "mkdocs.yml", "CITATION.cff", "CHANGELOG.md",
           "README.md", "LICENSE", "templates")
-OWN = ("release.toml",)  # the package's own release identity: never the repository's for another package
+OWN = ("release.toml", "releases")  # the package's own release identity and history: never another package's
 CODE = ("scripts", "pyproject.toml")  # always from this repository: the code that validates is the code that builds
 TOOLS = ("node_modules",)  # installed dependencies: linked into the snapshot, not copied
 LOCK, RELEASES, CURRENT, STAGING = ".lock", "releases", "current", ".staging-"

@@ -25,14 +25,16 @@ import string
 import sys
 import uuid
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import yaml
 
-from scripts import changes, croissant, metadata
+from scripts import changes, croissant, manifest, metadata
 from scripts.build import DATABASE
 from scripts.identity import Release, ReleaseConfigError, citation_text, load_release
+from scripts.manifest import CHANGES, SPREADSHEET, media_type
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, ident, load_package
 from scripts.spreadsheet import write_xlsx
 
@@ -40,19 +42,12 @@ TEMPLATE = ROOT / "templates" / "release-README.md"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FILE_MODE = 0o100644
 SUMS = "SHA256SUMS"
-SPREADSHEET = "am-az-normalization.xlsx"
 DICTIONARY = "data-dictionary.md"
-CHANGES = "changes.csv"
 CROISSANT = "croissant.json"
-MEDIA_TYPES = {".csv": "text/csv", ".parquet": "application/vnd.apache.parquet", ".zip": "application/zip",
-               ".duckdb": "application/vnd.duckdb", ".json": "application/json", ".md": "text/markdown",
-               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               ".sql": "application/sql", ".toml": "application/toml", ".cff": "application/yaml",
-               ".sha256": "text/plain"}
 
 
 def release_name(package: Package, release: Release | None = None) -> str:
-    return f"{package.name}-{(release or load_release(package)).version}"
+    return manifest.stem(package, release or load_release(package))
 
 
 def digest(data: bytes) -> str:
@@ -63,39 +58,30 @@ def sha256(data: bytes) -> str:
     return "sha256:" + digest(data)
 
 
-def media_type(name: str) -> str:
-    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
-
-
 # --- the descriptor ---------------------------------------------------------------------------------------------
 
-def source_kinds(package: Package) -> list[dict]:
-    """The descriptor's `sources`: the kinds of document the records rest on, counted from the sources table,
-    and the publishers table where the package has one."""
+def source_kinds(package: Package, con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The descriptor's `sources`: the kinds of document the records rest on, counted in the sources table of the
+    built database, and the publishers table where the package has one."""
     if "sources" not in package.names:
         return []
     table = package.table("sources")
-    rows = changes.read_csv_text(table.file.read_text("utf-8"))[1]
     out = []
     if "kind" in table.field_names:
+        found = dict(con.execute("SELECT kind::VARCHAR, count(*) FROM sources GROUP BY ALL").fetchall())
         for code in table.field("kind").codes:
-            n = sum(r.get("kind") == code.value for r in rows)
-            if n:
+            if n := found.get(code.value):
                 out.append({"title": f"{code.label.rstrip('.')}: {n} documents, listed in {table.path}",
                             "path": table.path})
     if "publishers" in package.names:
-        publishers = package.table("publishers")
-        n = len(changes.read_csv_text(publishers.file.read_text("utf-8"))[1])
-        out.append({"title": f"The {n} publishers of the cited documents", "path": publishers.path})
-    elif "publisher" in table.field_names:
-        n = len({r["publisher"] for r in rows if r.get("publisher")})
-        out.append({"title": f"{len(rows)} cited documents by {n} publishers, listed in {table.path}",
-                    "path": table.path})
+        n = con.execute("SELECT count(*) FROM publishers").fetchone()[0]
+        out.append({"title": f"The {n} publishers of the cited documents",
+                    "path": package.table("publishers").path})
     return out
 
 
 FILE_TITLES = {DATABASE: "DuckDB database: every table with keys, checks and column comments, the views and a "
-                         "metadata table; opens in DuckDB 1.5 and later",
+                         f"metadata table; opens in DuckDB {metadata.OLDEST_DUCKDB} and later",
                SPREADSHEET: "Spreadsheet: one sheet per table, plus the sheets about and columns",
                DICTIONARY: "Data dictionary: every table and column, its type, codes and rules",
                CHANGES: "Changes since the previous release: one line per added or removed record and changed value",
@@ -121,7 +107,8 @@ def package_id(package: Package, release: Release, digest: str | None = None) ->
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{package.name}/{release.version}/{digest}"))
 
 
-def released_descriptor(package: Package, release: Release, others: dict[str, bytes]) -> bytes:
+def released_descriptor(package: Package, release: Release, others: dict[str, bytes],
+                        con: duckdb.DuckDBPyConnection) -> bytes:
     """datapackage.json as released: version, date and addresses from release.toml, `id` and `sources`, each
     resource's type, size and SHA-256, and `x-files` for every other data or documentation file."""
     d = copy.deepcopy(package.descriptor)
@@ -132,7 +119,7 @@ def released_descriptor(package: Package, release: Release, others: dict[str, by
     d["id"] = package_id(package, release)
     if release.released:
         d["created"] = f"{release.released.isoformat()}T00:00:00Z"
-    if sources := source_kinds(package):
+    if sources := source_kinds(package, con):
         d["sources"] = sources
     for resource, table in zip(d["resources"], package.tables, strict=True):
         data = table.file.read_bytes()
@@ -172,14 +159,13 @@ def released_changelog(package: Package, release: Release) -> bytes:
     return text.encode("utf-8")
 
 
-def record_counts(package: Package, database: Path) -> str:
-    with duckdb.connect(str(database), read_only=True) as con:
-        counts = [f"{con.execute(f'SELECT count(*) FROM {ident(t.name)}').fetchone()[0]:,} "
-                  f"{(t.title or t.name).lower()}" for t in package.tables]
-        try:
-            first, last = con.execute("SELECT min(date), max(date) FROM events").fetchone()
-        except duckdb.Error:
-            first = last = None
+def record_counts(package: Package, con: duckdb.DuckDBPyConnection) -> str:
+    counts = [f"{con.execute(f'SELECT count(*) FROM {ident(t.name)}').fetchone()[0]:,} "
+              f"{(t.title or t.name).lower()}" for t in package.tables]
+    try:
+        first, last = con.execute("SELECT min(date), max(date) FROM events").fetchone()
+    except duckdb.Error:
+        first = last = None
     return ", ".join(counts) + (f", dated {first} to {last}" if first else "")
 
 
@@ -196,7 +182,8 @@ def file_rows(package: Package, files: dict[str, bytes]) -> str:
              "frictionless (Python, R)"),
             (f"`parquet/*.parquet` ({size(parquet)})", "the tables, typed, with descriptions in the file metadata",
              "pandas, polars, DuckDB, Arrow, R arrow"),
-            (f"`{DATABASE}` ({size([DATABASE])})", "all tables, views and a `metadata` table", "DuckDB 1.5 or later"),
+            (f"`{DATABASE}` ({size([DATABASE])})", "all tables, views and a `metadata` table",
+             f"DuckDB {metadata.OLDEST_DUCKDB} or later"),
             (f"`{SPREADSHEET}` ({size([SPREADSHEET])})", "a sheet per table, plus `about` and `columns`",
              "Excel, LibreOffice, Numbers, Google Sheets"),
             (f"`{CHANGES}`", "changes since the previous release, record by record", "any data tool"),
@@ -209,7 +196,7 @@ def file_rows(package: Package, files: dict[str, bytes]) -> str:
     return "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
 
 
-def readme(package: Package, release: Release, files: dict[str, bytes], database: Path) -> bytes:
+def readme(package: Package, release: Release, files: dict[str, bytes], con: duckdb.DuckDBPyConnection) -> bytes:
     """The zip's README.md, from templates/release-README.md."""
     d = package.descriptor
     example = package.table("prisoner_transfers") if "prisoner_transfers" in package.names else package.tables[0]
@@ -221,12 +208,13 @@ def readme(package: Package, release: Release, files: dict[str, bytes], database
         "title": d.get("title", package.name), "version": release.version, "description": d.get("description", ""),
         "released_words": f"released {release.released}" if release.released else "not yet released",
         "previous_version": release.previous.version if release.previous else "none",
-        "record_counts": record_counts(package, database),
+        "record_counts": record_counts(package, con),
         "complete_through": f" Complete through {package.complete_through}: later events may be missing."
         if package.complete_through else "",
         "licence": metadata.licence_text(package), "citation": citation_text(package, release),
         "addresses": "\n".join(addresses) + "\n", "file_table": file_rows(package, files), "database": DATABASE,
-        "spreadsheet": SPREADSHEET, "example_table": example.name, "date_columns": json.dumps(dates),
+        "spreadsheet": SPREADSHEET, "oldest_duckdb": metadata.OLDEST_DUCKDB, "example_table": example.name,
+        "date_columns": json.dumps(dates),
         "int_columns": json.dumps({n: "Int64" for n in ints}), "date_list": ", ".join(map(json.dumps, dates)),
         "int_list": ", ".join(map(json.dumps, ints))}
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(values).encode("utf-8")
@@ -248,14 +236,21 @@ def built_files(package: Package, out: Path) -> list[Path]:
     return built
 
 
-def members(package: Package, release: Release, out: Path, change_lines: bytes) -> dict[str, bytes]:
+def release_changes(con: duckdb.DuckDBPyConnection, release: Release) -> bytes:
+    """changes.csv: this release's rows of the database's `changes` table, in the order the build wrote them."""
+    rows = con.execute(f"SELECT {', '.join(changes.HEADER)} FROM changes WHERE release = ? ORDER BY rowid",
+                       [release.version]).fetchall()
+    return changes.changes_csv([changes.Change(*row) for row in rows])
+
+
+def members(package: Package, release: Release, out: Path, con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
     """Every file of the release by its path inside the release folder."""
     built = built_files(package, out)
     write_xlsx(package, release, out / DATABASE, out / SPREADSHEET)
     others = {p.relative_to(out).as_posix(): p.read_bytes() for p in built}
     others[SPREADSHEET] = (out / SPREADSHEET).read_bytes()
     others[DICTIONARY] = metadata.data_dictionary(package, release).encode("utf-8")
-    others[CHANGES] = change_lines
+    others[CHANGES] = release_changes(con, release)
     others[CROISSANT] = croissant.croissant(package, release)
     others["CHANGELOG.md"] = released_changelog(package, release)
     others["CITATION.cff"] = released_citation(package, release)
@@ -269,8 +264,8 @@ def members(package: Package, release: Release, out: Path, change_lines: bytes) 
         files[table.path] = table.file.read_bytes()
         files[table.schema_path] = (package.root / table.schema_path).read_bytes()
     files.update(others)
-    files["README.md"] = readme(package, release, files, out / DATABASE)
-    files[DESCRIPTOR] = released_descriptor(package, release, {**others, "README.md": files["README.md"]})
+    files["README.md"] = readme(package, release, files, con)
+    files[DESCRIPTOR] = released_descriptor(package, release, {**others, "README.md": files["README.md"]}, con)
     files[SUMS] = sha256sums(files)
     return files
 
@@ -288,39 +283,33 @@ def write_zip(path: Path, folder: str, files: dict[str, bytes]) -> None:
     tmp.replace(path)
 
 
-def download_name(package: Package, release: Release, name: str) -> str:
-    """The name a single file is offered under, with the version: am-az-normalization-0.2.0.duckdb,
-    am-az-normalization-0.2.0-meetings.csv."""
-    stem = release_name(package, release)
-    if name in (DATABASE, SPREADSHEET):
-        return stem + Path(name).suffix
-    return f"{stem}-{Path(name).name}"
-
-
 def write_downloads(package: Package, release: Release, out: Path, files: dict[str, bytes], zip_path: Path) -> Path:
-    """OUT/downloads/: the zip, and each table (CSV, Parquet), the database, the spreadsheet and changes.csv under
-    its versioned name, with `<name>-<version>.sha256` over them all."""
+    """OUT/downloads/: every file of `manifest.plan` under its versioned name, the digest list over them, and
+    `manifest.json` saying what each is, with its size and digest."""
     folder = out / "downloads"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    singles = [t.path for t in package.tables] + [f"parquet/{t.name}.parquet" for t in package.tables]
-    singles += [DATABASE, SPREADSHEET, CHANGES]
-    offered = {download_name(package, release, n): files[n] for n in singles}
-    for name, data in offered.items():
-        (folder / name).write_bytes(data)
-    shutil.copyfile(zip_path, folder / zip_path.name)
-    offered[zip_path.name] = zip_path.read_bytes()
-    (folder / f"{release_name(package, release)}.sha256").write_bytes(sha256sums(offered))
+    published, offered = [], {}
+    for entry in manifest.plan(package, release):
+        if entry.kind == "checksums":
+            data = sha256sums(offered)
+        else:
+            data = zip_path.read_bytes() if entry.kind == "zip" else files[entry.member]
+            offered[entry.name] = data
+        (folder / entry.name).write_bytes(data)
+        published.append(replace(entry, bytes=len(data), sha256=digest(data)))
+    manifest.write(folder, release.version, published)
     return folder
 
 
 def release(package: Package, out: Path, release_: Release | None = None) -> Path:
-    """Write OUT/<name>-<version>.zip, OUT/downloads/ and OUT/changes.csv; release_ defaults to release.toml."""
+    """Write OUT/<name>-<version>.zip, OUT/downloads/ (with its manifest) and OUT/changes.csv, from the database
+    the build stage wrote to OUT; release_ defaults to release.toml."""
     release_ = release_ or load_release(package)
-    change_lines = changes.changes_csv(changes.compute(package, release_)) if release_.previous else \
-        changes.changes_csv([])
-    files = members(package, release_, out, change_lines)
-    (out / CHANGES).write_bytes(change_lines)
+    built_files(package, out)
+    with duckdb.connect(str(out / DATABASE), read_only=True) as con:
+        files = members(package, release_, out, con)
+    (out / CHANGES).write_bytes(files[CHANGES])
     folder = release_name(package, release_)
     path = out / f"{folder}.zip"
     write_zip(path, folder, files)

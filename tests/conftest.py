@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -195,7 +197,7 @@ def append_row(csv_path: Path, row: dict) -> None:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the committed package plus one planted meeting and one planted source whose text is HTML,
     built with the database the build stage writes: OUT, with OUT/site the pages."""
-    from scripts import build
+    from scripts import build, release
     from scripts.site.build import build_site
 
     assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
@@ -209,28 +211,58 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
     out = tmp_path_factory.mktemp("site-out")
     build.build(load_package(root), out)
+    release.release(load_package(root), out)
     build_site(root, out)
     return out
 
 
-@pytest.fixture(scope="session")
-def base(site: Path):
-    """The site served on 127.0.0.1 by `python -m http.server`; its address."""
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """folder served on 127.0.0.1 by `python -m http.server`, as long as the block runs; its address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(site / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base(site: Path):
+    """The fixture site served on 127.0.0.1; its address."""
+    with served(site / "site") as url:
+        yield url
+
+
+# --- acceptance: the real `make build` of the repository's own data, as its visitors use it ---------------------
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `make build` publishes (the pipeline, run once on the repository's data): OUT, with OUT/site."""
+    assert CHROMIUM.exists(), "the acceptance tests need Debian's chromium: `make test` installs it"
+    out = tmp_path_factory.mktemp("real-build")
+    done = subprocess.run([sys.executable, "-m", "scripts.pipeline", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_base(real_build: Path):
+    """The real site served on 127.0.0.1; its address."""
+    with served(real_build / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import build
+from scripts import build, metadata
 from scripts.package import ROOT, load_package
 from scripts.rules import KIND, KINDS, typed_constraints
 
@@ -285,7 +285,7 @@ def test_rows_go_in_the_order_of_a_foreign_key_into_a_large_table_then_the_prima
 
 def test_pinned_identifier_depends_on_the_content_only(tmp_path):
     first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
-    with duckdb.connect(str(first), config={"storage_compatibility_version": build.STORAGE_VERSION}) as con:
+    with duckdb.connect(str(first), config=metadata.STORAGE) as con:
         con.execute("CREATE TABLE t AS SELECT range AS i FROM range(1000)")
     data = bytearray(first.read_bytes())
     data[build.IDENTIFIER] = bytes(range(16))

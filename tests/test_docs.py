@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build, charts
+from scripts import build, charts, release
 from scripts.package import ROOT, load_package
 from scripts.rules import field_words
 from scripts.site import build as site
@@ -19,8 +19,9 @@ XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
 
 def prepare(root: Path, out: Path) -> None:
-    """The build stage's database, then the pages of the site staged from it (no mkdocs run)."""
+    """The build and release stages' outputs, then the pages of the site staged from them (no mkdocs run)."""
     build.build(load_package(root), out)
+    release.release(load_package(root), out)
     site.prepare(root, out)
 
 

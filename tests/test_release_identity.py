@@ -120,29 +120,50 @@ def test_a_table_the_previous_release_did_not_have_is_all_added():
     assert [c.change for c in found] == ["table_added", "added"]
 
 
-def test_changes_since_the_previous_release_are_computed_from_its_commit():
+def test_changes_since_the_previous_release_compare_with_the_tables_kept_in_releases():
     found = changes.compute(PACKAGE, RELEASE)
-    assert {c.change for c in found} <= {"added", "changed", "removed", "field_added", "field_removed",
-                                         "table_added"}
+    assert {c.change for c in found} <= set(changes.KINDS)
     meetings = PACKAGE.table("meetings")
-    before = {r["meeting_id"] for r in changes.read_csv_text(
-        changes.previous_text(ROOT, RELEASE.previous.ref, meetings.path))[1]}
+    kept = ROOT / "releases" / RELEASE.previous.version / "data" / "meetings.csv"
+    before = {r["meeting_id"] for r in changes.read_csv_text(kept.read_text("utf-8"))[1]}
     now = {r["meeting_id"] for r in changes.read_csv_text(meetings.file.read_text("utf-8"))[1]}
-    listed = {(c.record_id, c.change) for c in found if c.table == "meetings" and c.change in ("added", "removed")}
+    listed = {(c.record_id, c.change) for c in found if c.table_name == "meetings" and c.change in ("added", "removed")}
     assert listed == {(m, "added") for m in now - before} | {(m, "removed") for m in before - now}
     assert all(c.reason for c in found if c.change == "removed" and "|" not in c.record_id)
-    assert changes.changes_csv(found).startswith(b"table,record_id,change,field,old_value,new_value,reason\n")
+    assert changes.changes_csv(found).startswith(b"table_name,record_id,change,field,old_value,new_value,reason\n")
 
 
-def test_an_unknown_previous_commit_says_what_to_fix():
-    unknown = dataclasses.replace(RELEASE, previous=identity.Previous("0.0.1", None, "0" * 40))
-    with pytest.raises(changes.ChangesError, match="not in this repository's history"):
+def test_a_previous_release_whose_tables_are_not_kept_says_what_is_missing():
+    unknown = dataclasses.replace(RELEASE, previous=identity.Previous("0.0.1", None))
+    with pytest.raises(changes.ChangesError) as raised:
         changes.compute(PACKAGE, unknown)
+    assert str(raised.value) == ("releases/0.0.1/data/ not found: it keeps the tables of the previous release named "
+                                 "in release.toml, to compare this one with")
 
 
-def test_the_released_sources_count_every_cited_document_once_by_kind():
-    kinds = [s for s in release.source_kinds(PACKAGE) if "documents, listed in" in s["title"]
-             and not s["title"][0].isdigit()]
+def test_a_stale_git_reference_in_release_toml_is_refused():
+    with pytest.raises(identity.ReleaseConfigError) as raised:
+        identity.parse({"version": "0.3.0", "previous": {"version": "0.2.0", "ref": "0accb81"}})
+    assert str(raised.value) == ("release.toml: [previous] takes version and released only; the previous release's "
+                                 "tables are kept in releases/<version>/data/")
+
+
+def test_the_history_holds_every_earlier_release_oldest_first_and_not_the_current_one():
+    found = changes.history(PACKAGE, RELEASE)
+    versions = list(dict.fromkeys(v for v, _ in found))
+    assert versions == sorted(versions, key=changes.version_key) and RELEASE.version not in versions
+    assert {"0.1.0", "0.2.0"} <= set(versions)
+    first = {c.record_id for v, c in found if v == "0.1.0" and c.change == "added"}
+    assert "mtg-0001" in first and all(c.change in ("added", "table_added") for v, c in found if v == "0.1.0")
+
+
+def test_the_released_sources_count_every_cited_document_once_by_kind(committed_database):
+    import duckdb
+
+    with duckdb.connect(str(committed_database), read_only=True) as con:
+        kinds = [s for s in release.source_kinds(PACKAGE, con) if "documents, listed in" in s["title"]
+                 and not s["title"][0].isdigit()]
+        found = release.source_kinds(PACKAGE, con)
     rows = changes.read_csv_text(PACKAGE.table("sources").file.read_text("utf-8"))[1]
     assert sum(int(s["title"].split(": ")[-1].split(" ")[0]) for s in kinds) == len(rows)
-    assert all(s["path"].startswith("data/") for s in release.source_kinds(PACKAGE))
+    assert all(s["path"].startswith("data/") for s in found)

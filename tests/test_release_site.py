@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts import build, release
+from scripts import build, manifest, release
 from scripts.identity import load_release
 from scripts.package import ROOT, load_package
 from scripts.site import build as site_build
-from scripts.site.html import esc
+from scripts.site.html import attr, esc
 
 PACKAGE = load_package(ROOT)
 RELEASE = load_release(PACKAGE)
@@ -37,20 +37,22 @@ def json_ld(page: str) -> dict:
     return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
 
 
-def test_the_downloads_table_gives_every_file_its_versioned_name_and_whole_digest(staged):
-    home = (staged / "index.md").read_text(encoding="utf-8")
-    offered = sorted((staged / "downloads").iterdir())
+def test_the_downloads_page_gives_every_file_of_the_manifest_its_versioned_name_and_whole_digest(staged):
+    page = (staged / "downloads.md").read_text(encoding="utf-8")
+    offered = sorted(p for p in (staged / "downloads").iterdir() if p.name != manifest.MANIFEST)
+    assert {p.name for p in offered} == {f.name for f in manifest.read(staged / "downloads").files}
     assert {p.name for p in offered} >= {f"{STEM}.zip", f"{STEM}.duckdb", f"{STEM}.xlsx", f"{STEM}-meetings.csv",
                                          f"{STEM}-meetings.parquet", f"{STEM}.sha256"}
     for path in offered:
         assert path.name.startswith(STEM)
-        assert f'<a href="downloads/{esc(path.name)}">' in home
-        assert f">{hashlib.sha256(path.read_bytes()).hexdigest()}</code>" in home, path.name
+        assert f'<a href="./{attr(path.name)}">{esc(path.name)}</a>' in page
+        assert f">{hashlib.sha256(path.read_bytes()).hexdigest()}</code>" in page, path.name
 
 
 def test_table_pages_link_their_versioned_csv_and_parquet(staged):
     page = (staged / "tables" / "meetings.md").read_text(encoding="utf-8")
-    assert f"(../downloads/{STEM}-meetings.csv)" in page and f"(../downloads/{STEM}-meetings.parquet)" in page
+    assert f'<a href="../../downloads/{STEM}-meetings.csv">CSV</a>' in page
+    assert f'<a href="../../downloads/{STEM}-meetings.parquet">PARQUET</a>' in page
 
 
 def test_the_json_ld_names_the_two_countries_media_types_identifier_and_citation(staged):

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import validate
 
-from scripts import build, release
+from scripts import build, manifest, metadata, release
 from scripts.identity import load_release
 from scripts.package import DESCRIPTOR, ROOT, load_package
 
@@ -45,8 +45,8 @@ def csv_count(path: Path) -> int:
 def test_the_readme_is_written_for_the_holder_of_the_zip_not_for_developers(folder):
     text = (folder / "README.md").read_text(encoding="utf-8")
     assert text.startswith(f"# {PACKAGE.descriptor['title']}, version {RELEASE.version}")
-    for words in ("DuckDB 1.5 or later", "sha256sum -c SHA256SUMS", 'dtype_backend="pyarrow"', "read_parquet",
-                  "library(DBI)", "data-dictionary.md", "Cite as:", release.SPREADSHEET, "changes.csv"):
+    for words in (f"DuckDB {metadata.OLDEST_DUCKDB} or later", "sha256sum -c SHA256SUMS", 'dtype_backend="pyarrow"',
+                  "read_parquet", "library(DBI)", "data-dictionary.md", "Cite as:", release.SPREADSHEET, "changes.csv"):
         assert words in text, words
     for developer_words in ("make build", "make check", "make test", ".venv", "For contributors"):
         assert developer_words not in text, developer_words
@@ -107,7 +107,7 @@ def test_the_frictionless_command_line_tool_finds_the_unzipped_package_valid(fol
 
 def test_the_other_files_are_described_with_their_media_type_size_and_digest(folder):
     entries = {e["path"]: e for e in json.loads((folder / DESCRIPTOR).read_text())["x-files"]}
-    for name, mediatype in ((build.DATABASE, "application/vnd.duckdb"), (release.SPREADSHEET, release.MEDIA_TYPES[
+    for name, mediatype in ((build.DATABASE, "application/vnd.duckdb"), (release.SPREADSHEET, manifest.MEDIA_TYPES[
             ".xlsx"]), ("parquet/meetings.parquet", "application/vnd.apache.parquet"), ("changes.csv", "text/csv")):
         entry = entries[name]
         data = (folder / name).read_bytes()
@@ -128,7 +128,7 @@ def test_the_duckdb_1_5_cli_reads_the_version_licence_and_citation_from_the_data
     assert facts["licence"].startswith("CC-BY-4.0")
     assert f"(version {RELEASE.version})" in facts["citation"]
     assert re.fullmatch(r"[0-9a-f]{64}", facts["inputs_sha256"])
-    assert "DuckDB 1.5" in facts["storage"]
+    assert f"DuckDB {metadata.OLDEST_DUCKDB} and every later version" in facts["storage"]
 
 
 def test_every_view_column_has_a_comment_written_for_it(folder):
@@ -225,7 +225,7 @@ def test_two_spreadsheets_of_the_same_package_are_byte_identical(committed_build
 
 def test_single_file_downloads_carry_the_version_and_a_checksum_file(committed_release):
     folder = committed_release.parent / "downloads"
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in folder.iterdir() if p.name != manifest.MANIFEST)
     assert f"{FOLDER}.duckdb" in names and f"{FOLDER}.xlsx" in names and f"{FOLDER}-meetings.csv" in names
     assert f"{FOLDER}-meetings.parquet" in names and committed_release.name in names
     assert all(n.startswith(FOLDER) for n in names)

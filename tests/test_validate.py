@@ -20,7 +20,7 @@ from tests.conftest import URL_A, PackageCopy, source_id
 
 SRC_A = source_id(URL_A)
 RECORD_GONE = ("data/citations.csv:2:record_id: 'mtg-0001' is not a record in meetings, prisoner_transfers, "
-               "mine_map_handovers, documents, claims")
+               "mine_map_handovers, documents, provisions, claims")
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 
 
@@ -385,13 +385,13 @@ def test_record_without_citation_is_rejected(package, capsys):
 def test_citation_of_a_record_that_does_not_exist_is_rejected(package, capsys):
     package.add("citations", record_id="mtg-0099", source_id=SRC_A)
     assert_rejected(package, capsys, "data/citations.csv:6:record_id: 'mtg-0099' is not a record in meetings, "
-                                     "prisoner_transfers, mine_map_handovers, documents, claims")
+                                     "prisoner_transfers, mine_map_handovers, documents, provisions, claims")
 
 
 def test_claim_about_a_record_that_does_not_exist_is_rejected(package, capsys):
     package.set("claims", 0, record_id="trf-0042")
     assert_rejected(package, capsys, "data/claims.csv:2:record_id: 'trf-0042' is not a record in meetings, "
-                                     "prisoner_transfers, mine_map_handovers, documents")
+                                     "prisoner_transfers, mine_map_handovers, documents, provisions")
 
 
 def test_transfer_linked_to_a_handover_that_does_not_link_back_is_rejected(package, capsys):

@@ -3,9 +3,7 @@ JSON-LD, citation, changelog, licences, loaded terms and the list of rules."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
 import json
 import re
 import subprocess
@@ -13,13 +11,14 @@ from pathlib import Path
 
 import yaml
 
-from scripts import changes, release
-from scripts.build import DATABASE
+from scripts import changes, metadata, release
 from scripts.identity import citation_text, load_release
 from scripts.metadata import built_digest
+from scripts.package import literal
 from scripts.rules import KINDS
+from scripts.site import figures
 from scripts.site.context import Site
-from scripts.site.html import esc, external_link, href, html_table, prose, table_page
+from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, table_page
 
 
 def last_update(root: Path, descriptor: dict) -> str | None:
@@ -48,39 +47,23 @@ def counts_block(site: Site) -> str:
     return html_table(["Table", "Records", "One row per"], rows, "overview") + "\n\n<p>" + ", ".join(facts) + ".</p>"
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def download_kind(name: str) -> tuple[int, str]:
-    """Where a download sits in the table, and what it is."""
-    kinds = [(".zip", "Everything: data, database, spreadsheet, documentation, checksums"),
-             (".duckdb", "DuckDB database (DuckDB 1.5 or later)"), (".xlsx", "Spreadsheet, a sheet per table"),
-             ("changes.csv", "Changes since the previous release"), (".csv", "Table as CSV (UTF-8)"),
-             (".parquet", "Table as Parquet"), (".sha256", "SHA-256 of every file above, for sha256sum -c")]
-    return next(((i, words) for i, (end, words) in enumerate(kinds) if name.endswith(end)), (len(kinds), ""))
-
-
-def downloads_block(site: Site) -> str:
-    """Every download with its size and its whole SHA-256 digest (wrapped, never cut)."""
-    rows = []
-    for name in sorted(site.downloads, key=lambda n: (download_kind(n)[0], n)):
-        path = site.out / "docs" / "downloads" / name
-        rows.append([f'<a href="downloads/{esc(name)}">{esc(name)}</a>', esc(download_kind(name)[1]),
-                     f"{path.stat().st_size:,} bytes",
-                     f'<code class="digest" style="word-break: break-all">{file_digest(path)}</code>'])
+def downloads_block(site: Site, page: str) -> str:
+    """Every published file, as the release stage's manifest lists it, with its size and its whole SHA-256
+    digest (wrapped, never cut)."""
+    folder = href(page, "downloads/index.md")
+    rows = [[f'<a href="{folder}{attr(f.name)}">{esc(f.name)}</a>', esc(f.title), f"{f.bytes:,} bytes",
+             f'<code class="digest">{esc(f.sha256)}</code>' if f.sha256 else ""] for f in site.manifest.files]
     return html_table(["File", "What it is", "Size", "SHA-256"], rows, "downloads")
 
 
-def quickstart_block(site: Site) -> str:
-    name, version = site.package.name, load_release(site.package).version
-    database = f"{name}-{version}.duckdb" if f"{name}-{version}.duckdb" in site.downloads else DATABASE
+def quickstart_block(site: Site, page: str) -> str:
+    archive, database = site.manifest.one("zip"), site.manifest.one("database")
     return "\n".join([
-        f"Download [`{name}-{version}.zip`](downloads/{name}-{version}.zip) (CSV, Parquet, the DuckDB database, a "
-        "spreadsheet, `datapackage.json`, the data dictionary and a README that says how to open each)"
-        if f"{name}-{version}.zip" in site.downloads else "Download the CSV files listed below",
-        "and open the tables with the tool you use:", "",
-        '=== "DuckDB"', "", "    ```sql", f"    ATTACH '{database}' AS am_az (READ_ONLY);  -- DuckDB 1.5 or later",
+        f'Download <a href="{href(page, "downloads/index.md")}{attr(archive.name)}">{code(archive.name)}</a> (CSV, '
+        "Parquet, the DuckDB database, a spreadsheet, `datapackage.json`, the data dictionary and a README that "
+        "says how to open each) and open the tables with the tool you use:", "",
+        '=== "DuckDB"', "", "    ```sql",
+        f"    ATTACH '{database.name}' AS am_az (READ_ONLY);  -- DuckDB {metadata.OLDEST_DUCKDB} or later",
         "    SELECT * FROM am_az.events ORDER BY date;", "    ```", "",
         '=== "pandas"', "", "    ```python", "    import pandas as pd",
         '    meetings = pd.read_parquet("parquet/meetings.parquet", dtype_backend="pyarrow")', "    ```", "",
@@ -115,11 +98,11 @@ def jsonld_block(site: Site, site_url: str) -> str:
         data["url"] = base + "/"
     if release_.repository_url:
         data["sameAs"] = release_.repository_url
-    for name in site.downloads:
-        entry = {"@type": "DataDownload", "name": name, "encodingFormat": release.media_type(name),
-                 "contentSize": f"{(site.out / 'docs' / 'downloads' / name).stat().st_size} B"}
+    for f in site.manifest.files:
+        entry = {"@type": "DataDownload", "name": f.name, "encodingFormat": f.media_type,
+                 "contentSize": f"{f.bytes} B"}
         if base:
-            entry["contentUrl"] = f"{base}/downloads/{name}"
+            entry["contentUrl"] = f"{base}/downloads/{f.name}"
         data["distribution"].append(entry)
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -169,13 +152,14 @@ CHANGES_SHOWN = 1000
 
 
 def changes_block(site: Site) -> str:
-    """changes.csv of the release stage: a count per table and kind of change, then the lines themselves."""
-    path = site.out / "changes.csv"
+    """This release's rows of the database's `changes` table: a count per table and kind of change, then the
+    lines themselves."""
     release_ = load_release(site.package)
-    if not path.is_file() or release_.previous is None:
+    if release_.previous is None:
         return "<p>No previous release to compare with.</p>"
-    with path.open(encoding="utf-8", newline="") as f:
-        lines = list(csv.DictReader(f))
+    names, rows = site.query(f"SELECT {', '.join(changes.HEADER)} FROM changes WHERE release = "
+                             f"{literal(release_.version)} ORDER BY rowid")
+    lines = [dict(zip(names, row, strict=True)) for row in rows]
     counts = changes.summary([changes.Change(**line) for line in lines])
     kinds = ["added", "changed", "removed", "field_added", "field_removed", "table_added"]
     used = [k for k in kinds if any(k in c for c in counts.values())]
@@ -188,7 +172,7 @@ def changes_block(site: Site) -> str:
     head.append(html_table(["Table"] + [k.replace("_", " ") for k in used], per_table, "changes-summary"))
     sections, shown = [], lines[:CHANGES_SHOWN]
     for name in counts:
-        mine = [x for x in shown if x["table"] == name]
+        mine = [x for x in shown if x["table_name"] == name]
         reasons = any(x["reason"] for x in mine)
         rows = [[f'<code style="white-space: nowrap">{esc(x["record_id"])}</code>' if x["record_id"] else "",
                  esc(x["change"].replace("_", " ")), esc(x["field"]), esc(x["old_value"]), esc(x["new_value"])]
@@ -233,8 +217,9 @@ def publishers_block(site: Site) -> str:
 
 
 def blocks(site: Site, root: Path, site_url: str) -> dict:
-    return {"counts": lambda: counts_block(site), "downloads": lambda: downloads_block(site),
-            "quickstart": lambda: quickstart_block(site), "jsonld": lambda: jsonld_block(site, site_url),
+    return {"figures": lambda: figures.figures_block(site), "counts": lambda: counts_block(site),
+            "downloads": lambda: downloads_block(site, "downloads.md"),
+            "quickstart": lambda: quickstart_block(site, "index.md"), "jsonld": lambda: jsonld_block(site, site_url),
             "citation": lambda: citation_block(site), "changelog": lambda: changelog_block(site),
             "licences": lambda: licences_block(site), "loaded-terms": lambda: terms_block(site),
             "rules": lambda: rules_block(site), "changes": lambda: changes_block(site),

@@ -23,8 +23,10 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from scripts import manifest
 from scripts.build import DATABASE
 from scripts.identity import load_release
+from scripts.manifest import Manifest, ManifestError
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
 from scripts.site import blocks, console, map, pages, shell, tables, timeline
@@ -50,18 +52,13 @@ def fill_markers(folder: Path, generated: dict) -> None:
         page.write_text(MARKER.sub(lambda m: generated[m.group(1)](), text), encoding="utf-8")
 
 
-def copy_downloads(package: Package, out: Path, folder: Path) -> list[str]:
-    """The files the release stage offers one by one under versioned names (OUT/downloads/); where it has not
-    run, the CSVs and the Parquet files, release zip and database that earlier stages wrote to OUT."""
+def copy_downloads(out: Path, folder: Path) -> Manifest:
+    """The files the release stage published in OUT/downloads/, each one its manifest names, and the manifest."""
+    published = manifest.read(out / "downloads")
     folder.mkdir(parents=True, exist_ok=True)
-    if (out / "downloads").is_dir():
-        shutil.copytree(out / "downloads", folder, dirs_exist_ok=True)
-        return sorted(p.name for p in (out / "downloads").iterdir())
-    found = [t.file for t in package.tables] + sorted((out / "parquet").glob("*.parquet"))
-    found += [p for p in (out / f"{package.name}-{package.version}.zip", out / DATABASE) if p.exists()]
-    for path in found:
-        shutil.copyfile(path, folder / path.name)
-    return [p.name for p in found]
+    for name in [f.name for f in published.files] + [manifest.MANIFEST]:
+        shutil.copyfile(out / "downloads" / name, folder / name)
+    return published
 
 
 def site_config(package: Package, stage: Path, site_dir: Path) -> dict:
@@ -70,7 +67,7 @@ def site_config(package: Package, stage: Path, site_dir: Path) -> dict:
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     entries = [tables.TABLES_ENTRY] + [{t.title or t.name: tables.table_page(t.name)} for t in package.tables]
     config["nav"] = [{k: entries} if v == tables.TABLES_ENTRY else {k: v}
-                     for item in config["nav"] for k, v in item.items()]
+                     for item in config["nav"] for k, v in item.items()]  # top-level entries: the tabs
     config.update(docs_dir=stage.name, site_dir=site_dir.name)  # relative to OUT/mkdocs.yml, so OUT can move
     if site_url := load_release(package).site_url:  # release.toml: canonical links and a sitemap need it
         config["site_url"] = site_url
@@ -91,7 +88,7 @@ def staged(root: Path, out: Path) -> Iterator[tuple[Site, Path]]:
     shutil.copytree(DOCS, stage)
     config = site_config(package, stage, out / "site")
     with locked_connection(database) as db:
-        site = Site(package, db, copy_downloads(package, out, stage / "downloads"), out, Blocks(out / BLOCKS))
+        site = Site(package, db, copy_downloads(out, stage / "downloads"), out, Blocks(out / BLOCKS))
         (stage / "tables").mkdir(exist_ok=True)
         for family in PAGE_FAMILIES:
             for name, text in family.write(site, stage).items():
@@ -131,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         site = build_site(args.root.resolve(), args.out.resolve())
-    except (PackageError, RuntimeError, duckdb.Error) as e:
+    except (PackageError, RuntimeError, duckdb.Error, ManifestError) as e:
         print(f"docs failed: {e}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.manifest import Manifest
 from scripts.package import Field, Package, Table, ident
 
 SHOWN = 5_000  # the most rows one list on a page shows; the downloads and the Query page have every row
@@ -74,7 +75,7 @@ class Blocks:
 class Site:
     package: Package
     db: duckdb.DuckDBPyConnection
-    downloads: list[str]
+    manifest: Manifest  # the release stage's list of published files (downloads/manifest.json)
     out: Path
     blocks: Blocks
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 from pathlib import Path
 
@@ -11,11 +12,12 @@ from scripts.build import leading_comment
 from scripts.query import QueryError, run_locked
 from scripts.site.console import query_link
 from scripts.site.context import SHOWN, Site, sql_file
-from scripts.site.html import attr, esc, external_link, href, html_table, shown_date, table_page
+from scripts.site.html import attr, code, esc, external_link, href, html_table, shown_date, table_page
 from scripts.site.values import record_table_of
 
 PAGE = "bibliography.md"
 SHOWN_QUERY_ROWS = 100
+QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a query's file name, usable as its heading's anchor
 
 
 def bibliography_markdown(site: Site) -> str:
@@ -56,7 +58,7 @@ def cookbook_markdown(site: Site) -> str:
     files = sorted((site.package.root / "queries").glob("*.sql"))
     out = ["# SQL cookbook", "",
            "Each query of `queries/` with its result, run when the site was built against "
-           "`am-az-normalization.duckdb` (the same tables and views).", ""]
+           f"{code(site.manifest.one('database').name)} of the downloads (the same tables and views).", ""]
     for path in files:
         text = path.read_text(encoding="utf-8")
         title, about, body = query_parts(text)
@@ -71,7 +73,8 @@ def cookbook_markdown(site: Site) -> str:
         more = f" The first {SHOWN_QUERY_ROWS} are shown." if result.cut else ""
         shown = [[esc("" if v is None else v) for v in row] for row in result.rows]
         opens = f'<a href="{attr(query_link(text, "cookbook.md"))}">Open in the Query page</a>'
-        out += [f"## {esc(title or path.stem)}", "", esc(about), "", f"`queries/{esc(path.name)}` · {opens}", "",
+        out += [f"## {esc(title or path.stem)} {{ #{path.stem} }}" if QUERY_NAME.fullmatch(path.stem) else
+                f"## {esc(title or path.stem)}", "", esc(about), "", f"{code('queries/' + path.name)} · {opens}", "",
                 "```sql", body.replace("```", "` ` `"), "```", "", f"{count}.{more}", "",
                 html_table([esc(h) for h in result.columns], shown, "result") if shown else "", ""]
     return "\n".join(out if files else out + ["No queries yet.", ""])

@@ -73,14 +73,15 @@ def facts(look: Lookup, table: Table, row: dict, page: str) -> tuple[str, list[s
 
 
 def entry(look: Lookup, table: Table, row: dict, page: str) -> str:
-    """One line for a linked record: its date, who, and its summary, linked to its page."""
+    """One line for a linked record: its date, who, and its name (a document's title) or else its summary, linked
+    to its page."""
     key = row[table.primary_key[0]]
     when = date_field(table)
     date = shown_date(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "n.d."
     who = [look.name(fk.resource, row[fk.fields[0]]) for fk in table.foreign_keys
            if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])
            and fk.resource != table.name][:2]
-    text = one_line(row.get("summary") or "", 160)
+    text = next((row[f] for f in LABEL_FIELDS if row.get(f)), None) or one_line(row.get("summary") or "", 160)
     return (f'<li><a href="{href(page, record_page(key))}">{esc(key)}</a> <span class="nw">{esc(date)}</span>'
             + (f" · {esc(' → '.join(who))}" if who else "") + (f": {esc(text)}" if text else "") + "</li>")
 

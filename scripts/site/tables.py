@@ -156,12 +156,11 @@ def copy_vendor(stage: Path) -> None:
         shutil.copyfile(path, folder / name)
 
 
-def download_links(site: Site, names: list[str], page: str) -> str:
-    depth = "../" * page.count("/")
-    versioned = f"{site.package.name}-{site.package.version}-"  # the release stage's names for single files
-    names = [n if n in site.downloads else versioned + n for n in names]
-    shown = [f"[{Path(n).suffix.lstrip('.').upper() or n}]({depth}downloads/{n})" for n in names if n in site.downloads]
-    return " · ".join(shown) or "none yet"
+def download_links(site: Site, table: Table, page: str) -> str:
+    """The table's files as the release stage published them (its manifest), by format."""
+    shown = [f'<a href="{href(page, "downloads/index.md")}{attr(f.name)}">{esc(f.kind.upper())}</a>'
+             for f in site.manifest.of_table(table.name)]
+    return " · ".join(shown) or "none"
 
 
 def table_markdown(site: Site, table: Table, look: Lookup) -> str:
@@ -171,7 +170,7 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
     n = site.count(table.name)
     facts = [f"**Rows:** {n:,}",
              "**Primary key:** " + (" + ".join(f"`{k}`" for k in table.primary_key) or "none"),
-             "**Download:** " + download_links(site, [Path(table.path).name, f"{table.name}.parquet"], page),
+             "**Download:** " + download_links(site, table, page),
              f'**Query:** <a href="{attr(query_link(table_query(table.name), page))}">in the browser</a>']
     if referenced_by:
         facts.append("**Referenced by:** " + ", ".join(f"[{t}]({t}.md)" for t in referenced_by))

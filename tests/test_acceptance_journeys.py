@@ -1,0 +1,138 @@
+"""The readers' journeys on the real build, in Chromium, at 1280 px and at 390 px: each question answered from
+visible text within a stated number of clicks from Home. The answers are read from the built database, never
+written here, so a corrected record changes the expectation, not the test."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urljoin, urlsplit
+
+import duckdb
+import openpyxl
+import pytest
+
+from scripts import build, manifest
+from scripts.site.values import long_date
+from tests.acceptance import LOCAL, WIDTHS, Journey, visible
+
+pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
+
+
+@pytest.fixture(scope="module")
+def db(real_build):
+    with duckdb.connect(str(real_build / build.DATABASE), read_only=True) as con:
+        yield con
+
+
+@pytest.fixture(params=list(WIDTHS), scope="module")
+def reader(request, browser):
+    """A browser tab at one width; any request that would leave the site is refused and remembered."""
+    context = browser.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.width_name, page.outside = request.param, outside
+    yield page
+    context.close()
+
+
+def home(reader, real_base: str, name: str) -> Journey:
+    reader.goto(real_base)
+    return Journey(name, reader.width_name, reader)
+
+
+def open_menu_entry(journey: Journey, name: str) -> None:
+    """A top-level entry of the site's navigation: a tab on a wide screen, the menu on a phone."""
+    page = journey.page
+    if page.width_name == "phone":
+        journey.click(page.locator("label[for=__drawer]").first)
+        journey.click(page.locator(".md-nav--primary .md-nav__link", has_text=name).first)
+    else:
+        journey.click(page.locator(".md-tabs__link", has_text=name).first)
+
+
+def test_a_journalist_reads_how_many_people_each_side_handed_over_and_when_last_from_home(reader, real_base, db):
+    journey = home(reader, real_base, "people handed over, by direction, and the last transfer")
+    text = visible(reader)
+    rows = db.execute("SELECT f.name, r.name, sum(people_best), min(date), max(date) FROM prisoner_transfers "
+                      "JOIN parties f ON f.party_id = from_party JOIN parties r ON r.party_id = to_party "
+                      "WHERE from_party IN ('armenia', 'azerbaijan') AND to_party IN ('armenia', 'azerbaijan') "
+                      "GROUP BY ALL").fetchall()
+    assert len(rows) == 2
+    for released, received, people, _, last in rows:
+        assert f"{released} → {received}: {people:,} " in text
+        assert f"the last on {long_date(last, 'day')}" in text
+    journey.done(most=0)
+
+
+def test_a_journalist_finds_the_last_leaders_meeting_its_place_and_what_came_of_it(reader, real_base, db):
+    journey = home(reader, real_base, "last leaders' meeting, its place and outcome")
+    meeting_id, day, place, summary = db.execute(
+        "SELECT meeting_id, date_start, p.name, summary FROM meetings LEFT JOIN places p USING (place_id) "
+        "WHERE status = 'held' AND level = 'leaders' ORDER BY date_start DESC LIMIT 1").fetchone()
+    assert f"Leaders: last met on {long_date(day, 'day')} in {place}" in visible(reader)
+    journey.click(reader.locator(f"#figure-last_meeting_at_each_level a[href$='records/{meeting_id}/']"))
+    assert summary in visible(reader)
+    journey.done(most=1)
+
+
+def test_a_journalist_finds_the_washington_meeting_with_its_documents_and_a_citation_line(reader, real_base, db):
+    journey = home(reader, real_base, "the Washington meeting of 8 August 2025, documents and citation")
+    meeting_id = db.execute("SELECT meeting_id FROM meetings WHERE date_start = DATE '2025-08-08' AND "
+                            "status = 'held' AND level = 'leaders'").fetchone()[0]
+    documents = [t for (t,) in db.execute("SELECT title FROM documents WHERE meeting_id = ?", [meeting_id]).fetchall()]
+    assert len(documents) >= 3
+    search = reader.locator(".md-search__input")
+    journey.click(reader.locator("label[for=__search]").first if reader.width_name == "phone" else search)
+    search.fill("Washington August 2025")
+    journey.click(reader.locator(f".md-search-result__link[href*='records/{meeting_id}/']").first)
+    text = visible(reader)
+    assert all(title in text for title in documents)
+    assert re.search(rf"\(version [^)]+\), record {meeting_id}: ", text)  # the citation line
+    journey.done(most=3)
+
+
+def test_a_journalist_opens_a_source_of_a_transfer_from_its_record(reader, real_base, db):
+    transfer_id, url = db.execute("SELECT t.transfer_id, s.url FROM prisoner_transfers t JOIN citations c ON "
+                                  "c.record_id = t.transfer_id JOIN sources s USING (source_id) "
+                                  "ORDER BY t.date DESC, s.url LIMIT 1").fetchone()
+    reader.goto(urljoin(real_base, f"records/{transfer_id}/"))
+    journey = Journey("a source of a transfer, from its record", reader.width_name, reader)
+    link = reader.locator(f".record-sources a[href='{url}']")
+    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+    with reader.context.expect_page() as opened:
+        journey.click(link)
+    opened.value.wait_for_load_state("commit")
+    assert url in reader.outside  # the reader's browser asked for the source page (refused here: no network)
+    reader.outside.remove(url)
+    opened.value.close()
+    journey.done(most=1)
+
+
+def test_every_download_resolves_verifies_against_its_digest_and_the_spreadsheet_opens(reader, real_base, tmp_path):
+    reader.goto(urljoin(real_base, "downloads/"))
+    links = reader.eval_on_selector_all("table.downloads a", "as => as.map(a => a.href)")
+    listed = reader.request.get(urljoin(real_base, f"downloads/{manifest.MANIFEST}")).json()
+    assert sorted(urlsplit(h).path.rsplit("/", 1)[1] for h in links) == sorted(f["name"] for f in listed["files"])
+    fetched = {}
+    for href in links:
+        response = reader.request.get(href)
+        assert response.status == 200, href
+        fetched[urlsplit(href).path.rsplit("/", 1)[1]] = response.body()
+    sums = next(data for name, data in fetched.items() if name.endswith(".sha256")).decode().splitlines()
+    assert len(sums) == len(fetched) - 1
+    for line in sums:
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256(fetched[name]).hexdigest() == digest, name
+    sheet = next(name for name in fetched if name.endswith(".xlsx"))
+    (tmp_path / sheet).write_bytes(fetched[sheet])
+    assert "meetings" in openpyxl.load_workbook(tmp_path / sheet, read_only=True).sheetnames
+    assert {len(fetched[f["name"]]) for f in listed["files"]} == {f["bytes"] for f in listed["files"]}
