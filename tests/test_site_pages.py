@@ -8,6 +8,7 @@ is built and released as `make build` does, and then loses its CSV files before 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -121,3 +122,15 @@ def test_the_sitemap_lists_every_record_page_and_not_the_shell(built):
     for page in record_pages(out):
         assert f"<loc>{SITE_URL}records/{page.parent.name}/</loc>" in text
     assert f"<loc>{SITE_URL}tables/meetings/</loc>" in text
+
+
+def test_the_table_of_contents_of_a_record_page_lists_the_sections_it_has(built):
+    _, out = built
+
+    def toc(key: str) -> list[str]:
+        text = (out / "site" / "records" / key / "index.html").read_text(encoding="utf-8")
+        nav = text.split('aria-label="Table of contents"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'<a href="#([a-z-]+)" class="md-nav__link">', nav)
+
+    assert toc("mmh-0001") == ["details", "linked-records", "claims-about-this-record", "sources", "cite-this-record"]
+    assert toc("mtg-0001") == ["details", "sources", "cite-this-record"]

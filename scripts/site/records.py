@@ -33,6 +33,8 @@ from scripts.site.values import (
 )
 
 CORRECTIONS = "methodology.md"
+SECTIONS = {"details": "Details", "linked-records": "Linked records", "claims-about-this-record":
+            "Claims about this record", "sources": "Sources", "cite-this-record": "Cite this record"}  # anchor: title
 TAG = re.compile(r"<[^>]*>")
 
 
@@ -186,10 +188,10 @@ def correction_link(site: Site, key: str, page: str) -> str:
     return f"{external_link(issue, 'report a correction')} ({how})"
 
 
-def section(title: str, anchor: str, *body: str) -> str:
-    """A second-level heading with its permalink, as MkDocs writes one, and what follows it."""
-    return (f'<h2 id="{anchor}">{esc(title)}<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a>'
-            "</h2>" + "".join(body))
+def section(anchor: str, *body: str) -> str:
+    """A second-level heading of SECTIONS with its permalink, as MkDocs writes one, and what follows it."""
+    return (f'<h2 id="{anchor}">{esc(SECTIONS[anchor])}<a class="headerlink" href="#{anchor}" '
+            'title="Permanent link">&para;</a></h2>' + "".join(body))
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ class RecordPage:
     title: str  # plain text: the page's <title> and <h1>, escaped where they are written
     body: str
     search_text: str
+    sections: frozenset[str]  # the anchors of SECTIONS the body has
 
 
 def record_page_of(site: Site, look: Lookup, table: Table, links: list[str], row: dict) -> RecordPage:
@@ -217,19 +220,21 @@ def record_page_of(site: Site, look: Lookup, table: Table, links: list[str], row
     out = [summary,  # the shell's <h1> is the title
            f'<p class="meta">Record <code>{esc(key)}</code> of {table_link} · '
            f'<a href="#sources">{len(cited)} source(s)</a> · {correction_link(site, key, page)}</p>',
-           section("Details", "details", facts_html)]
+           section("details", facts_html)]
     if empty:
         out.append(f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>')
     if others:
-        out.append(section("Linked records", "linked-records", f'<ul class="record-links">{"".join(others)}</ul>'))
+        out.append(section("linked-records", f'<ul class="record-links">{"".join(others)}</ul>'))
     if about:
-        out.append(section("Claims about this record", "claims-about-this-record",
+        out.append(section("claims-about-this-record",
                            f"<p>{len(about)} attributed claim(s) refer to this record.</p>",
                            f'<ul class="record-links">{"".join(about)}</ul>'))
-    out += [section("Sources", "sources", sources_html(site, look, cited, page)),
-            section("Cite this record", "cite-this-record",
+    out += [section("sources", sources_html(site, look, cited, page)),
+            section("cite-this-record",
                     f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p></blockquote>')]
-    return RecordPage(key, title, "\n".join(out), f"{summary} <p>{said}</p>")
+    sections = frozenset(["details", "sources", "cite-this-record"] + (["linked-records"] if others else [])
+                         + (["claims-about-this-record"] if about else []))
+    return RecordPage(key, title, "\n".join(out), f"{summary} <p>{said}</p>", sections)
 
 
 def referenced_records(table: Table, rows: list[dict]) -> set[str]:

@@ -18,19 +18,23 @@ from pathlib import Path
 
 from scripts.site.context import Site
 from scripts.site.html import attr
-from scripts.site.records import RecordPage, pages
+from scripts.site.records import SECTIONS, RecordPage, pages
 
 SHELL = "_shell"  # records/_shell.md; no record id can take the name (`write_records` checks)
 PAGE = f"records/{SHELL}.md"
-TITLE, BODY = "ShellRecordTitle7f3a", "ShellRecordBody7f3a"
-PLACES = re.compile(rf"{TITLE}|<p>{BODY}</p>|records/{SHELL}/")
+TITLE, BODY, END = "ShellRecordTitle7f3a", "ShellRecordBody7f3a", "ShellRecordEnd7f3a"
+# The sections a record page can have (records.SECTIONS): the shell has them all, so the theme writes its table of
+# contents; a page keeps the entries of the sections it has.
+TOC_ENTRY = r'<li class="md-nav__item">\s*<a href="#{}" class="md-nav__link">.*?</li>'
+PLACES = re.compile("|".join([TITLE, f"<p>{BODY}</p>.*?<p>{END}</p>", f"records/{SHELL}/"]
+                             + [TOC_ENTRY.format(anchor) for anchor in SECTIONS]), re.DOTALL)
 
 
 def shell_markdown() -> str:
-    """The shell page: front matter that hides the navigation and table of contents and keeps the shell itself
-    out of the search index, and a body that is a placeholder."""
-    return "\n".join(["---", f"title: {TITLE}", "hide:", "  - navigation", "  - toc", "search:", "  exclude: true",
-                      "---", "", BODY, ""])
+    """The shell page: a title and a body that are placeholders, every section a record page can have (for the
+    table of contents), and front matter that keeps the shell itself out of the search index."""
+    headings = [f"## {title} {{ #{anchor} }}\n" for anchor, title in SECTIONS.items()]
+    return "\n".join(["---", f"title: {TITLE}", "search:", "  exclude: true", "---", "", BODY, "", *headings, END, ""])
 
 
 class Shell:
@@ -39,16 +43,23 @@ class Shell:
     def __init__(self, text: str):
         self.parts = PLACES.split(text)
         self.holes = PLACES.findall(text)
-        if self.holes.count(f"<p>{BODY}</p>") != 1 or TITLE not in self.holes:
+        if sum(h.startswith(f"<p>{BODY}</p>") for h in self.holes) != 1 or TITLE not in self.holes:
             raise RuntimeError(f"{PAGE}: the built shell lost its placeholders; the theme must show the page title "
                                "and the body once")
 
+    def fill(self, hole: str, record: RecordPage) -> str:
+        if hole == TITLE:
+            return attr(" ".join(record.title.split()))
+        if hole.startswith(f"<p>{BODY}</p>"):
+            return record.body
+        if hole == f"records/{SHELL}/":
+            return f"records/{attr(record.key)}/"
+        return hole if any(f'href="#{a}"' in hole for a in record.sections) else ""  # a table of contents entry
+
     def page(self, record: RecordPage) -> str:
-        title = attr(" ".join(record.title.split()))
-        fill = {TITLE: title, f"<p>{BODY}</p>": record.body, f"records/{SHELL}/": f"records/{attr(record.key)}/"}
         out = [self.parts[0]]
         for hole, part in zip(self.holes, self.parts[1:], strict=True):
-            out += [fill[hole], part]
+            out += [self.fill(hole, record), part]
         return "".join(out)
 
 
