@@ -159,6 +159,16 @@ def test_monthly_axis_runs_from_the_ceasefire_month():
     assert axis == [dt.date(2020, 11, 1), dt.date(2020, 12, 1), dt.date(2021, 1, 1), dt.date(2021, 2, 1)]
 
 
+def test_a_chart_with_more_series_than_colours_folds_the_smallest_into_one():
+    import datetime as dt
+
+    rows = [(dt.date(2021, 6, 1), f"Party {i} → Party {i + 1}", float(i + 1)) for i in range(12)]
+    svg = charts.stacked_months(rows, "People", dt.date(2021, 12, 1), "People per month", "Source: a test", "people")
+    legend = [t for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg.decode()) if "Party" in t or "Others" in t]
+    assert legend == sorted(f"Party {i} → Party {i + 1}" for i in range(5, 12)) + ["Others (5)"]
+    assert "June 2021: 15 people (Others (5))" in svg.decode()  # 1 + 2 + 3 + 4 + 5
+
+
 def test_links_between_pages_follow_directory_urls():
     assert href("tables/meetings.md", "tables/places.md", "moscow") == "../places/#moscow"
     assert href("timeline.md", "tables/meetings.md") == "../tables/meetings/"
