@@ -133,7 +133,7 @@ def test_the_cookbook_builds_with_no_queries_and_runs_each_query(package, tmp_pa
     (package.root / "queries" / "held.sql").write_text(
         "-- Meetings held\n-- One row per meeting that took place.\nSELECT meeting_id, summary FROM meetings\n")
     prepare(package.root, tmp_path / "q")
-    page = (tmp_path / "q" / "docs" / "cookbook.md").read_text(encoding="utf-8")
+    page = staged_page(tmp_path / "q", "cookbook.md")
     assert "## Meetings held" in page and "1 rows." in page and "<td>mtg-0001</td>" in page
 
 

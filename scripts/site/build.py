@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +30,7 @@ from scripts.identity import load_release
 from scripts.manifest import Manifest, ManifestError
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
-from scripts.site import blocks, console, map, pages, shell, tables, timeline
+from scripts.site import blocks, console, map, pages, records, shell, tables, timeline
 from scripts.site.context import Blocks, Site
 from scripts.site.html import page_url
 
@@ -107,15 +108,22 @@ def prepare(root: Path, out: Path) -> Path:
 
 
 def build_site(root: Path, out: Path) -> Path:
-    """Generate the pages, run `mkdocs build --strict`, then put the lists back into their pages and write the
-    record pages; return OUT/site."""
-    with staged(root, out) as (site, config):
+    """Generate the pages, run `mkdocs build --strict` and, while it runs, make the record pages' parts; then put
+    the lists back into their pages and write the record pages from the shell; return OUT/site."""
+    with staged(root, out) as (site, config), tempfile.TemporaryFile("w+", encoding="utf-8") as parts:
         env = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
-                       check=True, env={**os.environ, **env})
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)]
+        with subprocess.Popen(command, env={**os.environ, **env}) as mkdocs:
+            try:
+                shell.keep(records.pages(site), parts)
+            except BaseException:
+                mkdocs.kill()
+                raise
+        if mkdocs.returncode:
+            raise subprocess.CalledProcessError(mkdocs.returncode, command)
         for page in site.blocks.pages:
             site.blocks.fill(page, out / "site" / page_url(page) / "index.html")
-        shell.write_records(site, out / "site")
+        shell.write_records(out / "site", shell.kept(parts))
     shutil.rmtree(out / BLOCKS, ignore_errors=True)
     return out / "site"
 

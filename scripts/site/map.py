@@ -229,7 +229,8 @@ def map_markdown(site: Site) -> str:
         view = View(*box)
         shown = [m for m in marks if view.inside(m["lon"], m["lat"])]
         inner = View(*VIEWS[0][1:]) if i else None
-        out += [f"## {esc(title)}", "", f'<div class="map-wrap">{draw(view, title, countries, shown, inner)}</div>', ""]
+        drawn = f'<div class="map-wrap">{draw(view, title, countries, shown, inner)}</div>'
+        out += [f"## {esc(title)}", "", site.blocks.put(PAGE, [drawn]), ""]  # drawings: nothing to search
     outside = [m for m in marks if not any(View(*box).inside(m["lon"], m["lat"]) for _, *box in VIEWS)]
     if outside or missing:
         out += [f"Not on these maps: {esc(', '.join(m['name'] for m in outside + missing))} (listed below).", ""]

@@ -15,7 +15,7 @@ from scripts.site.context import SHOWN, Site, sql_file
 from scripts.site.html import attr, code, esc, external_link, href, html_table, shown_date, table_page
 from scripts.site.values import record_table_of
 
-PAGE = "bibliography.md"
+PAGE, COOKBOOK = "bibliography.md", "cookbook.md"
 SHOWN_QUERY_ROWS = 100
 QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a query's file name, usable as its heading's anchor
 
@@ -72,13 +72,14 @@ def cookbook_markdown(site: Site) -> str:
         count = f"More than {total:,} rows" if result.uncounted else f"{total:,} rows"
         more = f" The first {SHOWN_QUERY_ROWS} are shown." if result.cut else ""
         shown = [[esc("" if v is None else v) for v in row] for row in result.rows]
-        opens = f'<a href="{attr(query_link(text, "cookbook.md"))}">Open in the Query page</a>'
+        opens = f'<a href="{attr(query_link(text, COOKBOOK))}">Open in the Query page</a>'
         out += [f"## {esc(title or path.stem)} {{ #{path.stem} }}" if QUERY_NAME.fullmatch(path.stem) else
                 f"## {esc(title or path.stem)}", "", esc(about), "", f"{code('queries/' + path.name)} · {opens}", "",
                 "```sql", body.replace("```", "` ` `"), "```", "", f"{count}.{more}", "",
-                html_table([esc(h) for h in result.columns], shown, "result") if shown else "", ""]
+                site.blocks.put(COOKBOOK, [html_table([esc(h) for h in result.columns], shown, "result")])
+                if shown else "", ""]  # results: rows of data, not words to search
     return "\n".join(out if files else out + ["No queries yet.", ""])
 
 
 def write(site: Site, stage: Path) -> dict[str, str]:
-    return {PAGE: bibliography_markdown(site), "cookbook.md": cookbook_markdown(site)}
+    return {PAGE: bibliography_markdown(site), COOKBOOK: cookbook_markdown(site)}

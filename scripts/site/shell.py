@@ -5,7 +5,8 @@ navigation and search box around a title and a body that are placeholders), and 
 The shell is cut at its placeholders once, into fixed parts; a page is those parts with the record's escaped
 title, URL and body between them, so nothing a record holds is ever searched for a placeholder. A record page
 sits as deep as the shell, so every relative link of the theme works unchanged. Pages are written one at a time
-as the records are read (`records.pages`), and the search and sitemap entries go to files as they come."""
+as the records are read (`records.pages`, while MkDocs runs: `keep`), and the search and sitemap entries go to
+files as they come."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from scripts.site.context import Site
 from scripts.site.html import attr
-from scripts.site.records import SECTIONS, RecordPage, pages
+from scripts.site.records import SECTIONS, RecordPage
 
 SHELL = "_shell"  # records/_shell.md; no record id can take the name (`write_records` checks)
 PAGE = f"records/{SHELL}.md"
@@ -69,7 +72,22 @@ def search_entry(record: RecordPage) -> str:
                        "text": record.search_text}, ensure_ascii=False)
 
 
-def write_records(site: Site, site_dir: Path) -> int:
+def keep(records: Iterable[RecordPage], file: IO[str]) -> None:
+    """The record pages' parts, one JSON line each, in a file: made while MkDocs builds the shell."""
+    for record in records:
+        parts = [record.key, record.title, record.body, record.search_text, sorted(record.sections)]
+        file.write(json.dumps(parts, ensure_ascii=False))
+        file.write("\n")
+    file.seek(0)
+
+
+def kept(file: IO[str]) -> Iterator[RecordPage]:
+    for line in file:
+        *parts, sections = json.loads(line)
+        yield RecordPage(*parts, frozenset(sections))
+
+
+def write_records(site_dir: Path, records: Iterable[RecordPage]) -> int:
     """Every record page from the built shell, each one in the search index and the sitemap; return how many."""
     folder = site_dir / "records"
     shell = Shell((folder / SHELL / "index.html").read_text(encoding="utf-8"))
@@ -77,7 +95,7 @@ def write_records(site: Site, site_dir: Path) -> int:
     count = 0
     with tempfile.TemporaryFile("w+", encoding="utf-8") as entries, \
             tempfile.TemporaryFile("w+", encoding="utf-8") as locations:
-        for record in pages(site):
+        for record in records:
             if record.key == SHELL or not record.key or "/" in record.key or record.key.startswith("."):
                 raise RuntimeError(f"record {record.key!r}: not a name a page can have")
             (folder / record.key).mkdir()
