@@ -244,7 +244,7 @@ def map_markdown(site: Site) -> str:
                                                   if len(m["latest"]) < m["records"] else "")
         items.append(f'<li id="place-{attr(m["id"])}"><strong>{esc(m["name"])}</strong>{where}: '
                      f'{shown}<ul>{links}</ul></li>')
-    out += [f'<ul class="places">{"".join(items)}</ul>', ""]
+    out += [site.blocks.put(PAGE, ['<ul class="places">', *items, "</ul>"]), ""]  # a list of records: a block
     return "\n".join(out)
 
 

@@ -16,6 +16,7 @@ from scripts.site.context import BATCH, Site, text_columns, text_struct
 from scripts.site.html import attr, esc, external_link, href, shown_date
 from scripts.site.values import (
     LABEL_FIELDS,
+    Count,
     Lookup,
     citation_table,
     counts,
@@ -48,29 +49,48 @@ def heading(look: Lookup, table: Table, row: dict) -> str:
     return f"{kind_name(table)}, {date}" + (f": {' · '.join(dict.fromkeys(shown[:2]))}" if shown else "")
 
 
-def facts(look: Lookup, table: Table, row: dict, page: str) -> tuple[str, list[str], str]:
-    """Every field but the key and the summary as a definition list, the names of the empty ones, and the list
-    as words for the search index (`label: value · …`, HTML)."""
+@dataclass(frozen=True)
+class Fact:
+    """How one field of a table shows on its records' pages: a count (its qualifier's field stands for the
+    figure) or a value, with its words as HTML."""
+
+    field: Field
+    label: str
+    term: str  # the <dt>, its description on hover
+    count: Count | None = None
+
+
+def fact_plan(table: Table) -> list[Fact]:
+    """The table's facts in field order: every field but the key, the summary and those shown as part of another."""
     skip = folded(table) | set(table.primary_key) | {"summary"}
     by_qualifier = {c.qualifier.name: c for c in counts(table)}
-    items, empty, said = [], [], []
+    plan = []
     for f in table.fields:
         if f.name in by_qualifier:
             count = by_qualifier[f.name]
             name = count.parts[0].name.rsplit("_", 1)[0] if "_" in count.parts[0].name else count.parts[0].name
-            items.append(f"<dt>{esc(words(name))}</dt><dd>{esc(count.text(row))}</dd>")
-            said.append(f"{esc(words(name))}: {esc(count.text(row))}")
-            continue
-        if f.name in skip:
-            continue
-        shown = value_html(look, table, f, row, page)
-        if f.type.name == "date" and shown and precision(table, f, row) != "day":
-            shown += f' <span class="meta">(known to the {esc(precision(table, f, row))})</span>'
-        if shown:
-            items.append(f'<dt title="{attr(f.description)}">{esc(words(f.name))}</dt><dd>{shown}</dd>')
-            said.append(f"{esc(words(f.name))}: {' '.join(TAG.sub(' ', shown).split())}")
+            plan.append(Fact(f, esc(words(name)), f"<dt>{esc(words(name))}</dt>", count))
+        elif f.name not in skip:
+            plan.append(Fact(f, esc(words(f.name)), f'<dt title="{attr(f.description)}">{esc(words(f.name))}</dt>'))
+    return plan
+
+
+def facts(look: Lookup, table: Table, row: dict, page: str, plan: list[Fact]) -> tuple[str, list[str], str]:
+    """Every fact of `plan` (`fact_plan(table)`) as a definition list, the names of the empty ones, and the list
+    as words for the search index (`label: value · …`, HTML)."""
+    items, empty, said = [], [], []
+    for fact in plan:
+        if fact.count:
+            shown = esc(fact.count.text(row))
         else:
-            empty.append(words(f.name).lower())
+            shown = value_html(look, table, fact.field, row, page)
+            if fact.field.type.name == "date" and shown and precision(table, fact.field, row) != "day":
+                shown += f' <span class="meta">(known to the {esc(precision(table, fact.field, row))})</span>'
+        if shown:
+            items.append(f"{fact.term}<dd>{shown}</dd>")
+            said.append(f"{fact.label}: {' '.join((TAG.sub(' ', shown) if '<' in shown else shown).split())}")
+        else:
+            empty.append(words(fact.field.name).lower())
     return f'<dl class="record-facts">{"".join(items)}</dl>', empty, " · ".join(said)
 
 
@@ -152,9 +172,9 @@ def source_line(site: Site, look: Lookup, source: Table, row: dict, page: str) -
             + (f' <span class="meta">{esc(" · ".join(meta))}</span>' if meta else ""))
 
 
-def sources_html(site: Site, look: Lookup, cited: list[dict] | None, page: str) -> str:
-    """The record's sources, each with the citation's own fields (a claimant, a page) when it has any."""
-    parts = citation_parts(site, look)
+def sources_html(site: Site, look: Lookup, parts: tuple | None, cited: list[dict] | None, page: str) -> str:
+    """The record's sources, each with the citation's own fields (a claimant, a page) when it has any (`parts`:
+    `citation_parts`)."""
     if not parts:
         return "<p>No citation table.</p>"
     table, record_field, source, source_field = parts
@@ -205,13 +225,24 @@ class RecordPage:
     sections: frozenset[str]  # the anchors of SECTIONS the body has
 
 
-def record_page_of(site: Site, look: Lookup, table: Table, links: list[str], row: dict) -> RecordPage:
+@dataclass(frozen=True)
+class Plan:
+    """What every page of one record table reads from the model, worked out once for the table."""
+
+    table: Table
+    links: list[tuple[Table, str]]  # incoming_fields
+    facts: list[Fact]  # fact_plan
+    citations: tuple | None  # citation_parts
+
+
+def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict) -> RecordPage:
+    table = plan.table
     key = row[table.primary_key[0]]
     page = record_page(key)
     title = heading(look, table, row)
-    facts_html, empty, said = facts(look, table, row, page)
+    facts_html, empty, said = facts(look, table, row, page, plan.facts)
     about, others = [], []
-    for n, (other, field) in enumerate(links):
+    for n, (other, field) in enumerate(plan.links):
         for r in row[f"in_{n}"] or []:
             (about if other.field(field).rules.get("x-referencesAny") else others).append(entry(look, other, r, page))
     cited = row.get("cited") or []
@@ -229,7 +260,7 @@ def record_page_of(site: Site, look: Lookup, table: Table, links: list[str], row
         out.append(section("claims-about-this-record",
                            f"<p>{len(about)} attributed claim(s) refer to this record.</p>",
                            f'<ul class="record-links">{"".join(about)}</ul>'))
-    out += [section("sources", sources_html(site, look, cited, page)),
+    out += [section("sources", sources_html(site, look, plan.citations, cited, page)),
             section("cite-this-record",
                     f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p></blockquote>')]
     sections = frozenset(["details", "sources", "cite-this-record"] + (["linked-records"] if others else [])
@@ -247,17 +278,17 @@ def pages(site: Site) -> Iterator[RecordPage]:
     """Every record's page, table by table, in key order, built a batch of records at a time."""
     look = Lookup(site)
     for table in record_tables(site.package):
-        links = incoming_fields(site, table)
+        plan = Plan(table, incoming_fields(site, table), fact_plan(table), citation_parts(site, look))
         batch: list[dict] = []
         for row in site.stream(record_sql(site, look, table)):
             batch.append(row)
             if len(batch) == BATCH:
-                yield from batch_pages(site, look, table, links, batch)
+                yield from batch_pages(site, look, plan, batch)
                 batch = []
-        yield from batch_pages(site, look, table, links, batch)
+        yield from batch_pages(site, look, plan, batch)
 
 
-def batch_pages(site: Site, look: Lookup, table: Table, links: list, batch: list[dict]) -> Iterator[RecordPage]:
-    look.prefetch(referenced_records(table, batch))
+def batch_pages(site: Site, look: Lookup, plan: Plan, batch: list[dict]) -> Iterator[RecordPage]:
+    look.prefetch(referenced_records(plan.table, batch))
     for row in batch:
-        yield record_page_of(site, look, table, links, row)
+        yield record_page_of(site, look, plan, row)
