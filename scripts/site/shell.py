@@ -29,6 +29,7 @@ TITLE, BODY, END = "ShellRecordTitle7f3a", "ShellRecordBody7f3a", "ShellRecordEn
 # The sections a record page can have (records.SECTIONS): the shell has them all, so the theme writes its table of
 # contents; a page keeps the entries of the sections it has.
 TOC_ENTRY = r'<li class="md-nav__item">\s*<a href="#{}" class="md-nav__link">.*?</li>'
+LINES = re.compile(r"[ \t\r]*\n\s*")  # the indentation and blank lines of the theme's templates
 PLACES = re.compile("|".join([TITLE, f"<p>{BODY}</p>.*?<p>{END}</p>", f"records/{SHELL}/"]
                              + [TOC_ENTRY.format(anchor) for anchor in SECTIONS]), re.DOTALL)
 
@@ -44,6 +45,8 @@ class Shell:
     """The built shell page, cut at its placeholders."""
 
     def __init__(self, text: str):
+        if not re.search(r"<(pre|textarea)\b", text):  # where white space is not kept as written
+            text = LINES.sub("\n", text)  # a third of the theme's bytes; written once per record
         self.parts = PLACES.split(text)
         self.holes = PLACES.findall(text)
         if sum(h.startswith(f"<p>{BODY}</p>") for h in self.holes) != 1 or TITLE not in self.holes:
