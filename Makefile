@@ -44,7 +44,7 @@ query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELEC
 audit: $(VENV)/.installed  ## sourcing report of the built database (make build first): single-source, disputed, one-sided
 	$(PY) -m scripts.audit
 
-bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and build at 10^4-10^6 rows (build/bench.json)
+bench: $(VENV)/.installed node_modules/.installed  ## time validation and build at 10^4-10^6 rows, the site at 10^3-10^5 records (build/bench.json)
 	$(PY) -m scripts.bench
 
 test: $(VENV)/.installed node_modules/.installed  ## lint, then run the test suite

@@ -134,3 +134,10 @@ def test_the_table_of_contents_of_a_record_page_lists_the_sections_it_has(built)
 
     assert toc("mmh-0001") == ["details", "linked-records", "claims-about-this-record", "sources", "cite-this-record"]
     assert toc("mtg-0001") == ["details", "sources", "cite-this-record"]
+
+
+def test_every_stage_declares_what_it_reads_and_writes_and_the_site_reads_no_csv():
+    from scripts.pipeline import STAGE_FILES, STAGES
+
+    assert list(STAGE_FILES) == ["validate", *STAGES]
+    assert "data/" not in STAGE_FILES["site.build"][0] and "the database" in STAGE_FILES["site.build"][0]
