@@ -53,10 +53,10 @@ export SQL
 query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELECT ..." or SQL=queries/<name>.sql
 	$(PY) -m scripts.query
 
-audit: $(VENV)/.installed  ## sourcing report: single-source, disputed and one-sided records
+audit: $(VENV)/.installed  ## sourcing report of the built database (make build first): single-source, disputed, one-sided
 	$(PY) -m scripts.audit
 
-bench: $(VENV)/.installed  ## time validation, frictionless, DuckDB scan and build at 10^4-10^6 rows (build/bench.json)
+bench: $(VENV)/.installed node_modules/.installed  ## time validation and build at 10^4-10^6 rows, the site at 10^3-10^5 records (build/bench.json)
 	$(PY) -m scripts.bench
 
 test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)  ## lint, then every test (Chromium installed if missing)

@@ -1,99 +1,88 @@
 """`make audit`: how well the records are sourced, per table, and which rest on one side's sources only.
 
-Reads the validated CSVs; meant for curators and for the note that accompanies a data release.
+Reads the database `make build` wrote (`python -m scripts.audit [OUT]`, default build/), never the CSVs: the
+sides of sources come from the `source_details` view and each record's sources from `record_sources`, the same
+answers a reader of the database gets. Meant for curators and for the note that accompanies a data release.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-import polars as pl
+import duckdb
 
-from scripts.load import read_package
-from scripts.package import Package, PackageError
+from scripts.build import DATABASE
+from scripts.package import ROOT, Package, PackageError, Table, ident, load_package
+from scripts.query import QueryError, locked_connection
 
-UNCERTAIN = ["disputed", "provisional"]
-
-
-def source_sides(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Each source with its publisher's kind and the side it is counted on: the original publisher's for a
-    copy, otherwise the publisher's (as the `source_details` view says)."""
-    publishers = frames["publishers"].select("publisher_id", "kind", "side")
-    original = publishers.select(pl.col("publisher_id").alias("original_publisher_id"),
-                                 pl.col("side").alias("original_side"))
-    return (frames["sources"].join(publishers.rename({"kind": "publisher_kind"}), on="publisher_id", how="left")
-            .join(original, on="original_publisher_id", how="left")
-            .with_columns(pl.coalesce("original_side", "side").alias("side")))
+SQL = Path(__file__).parent / "sql"
 
 
-def sources_per_record(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """record_id, number of sources, and the sides those sources come from."""
-    return (frames["citations"].join(source_sides(frames), on="source_id", how="left")
-            .group_by("record_id")
-            .agg(pl.col("source_id").n_unique().alias("sources"), pl.col("side").unique().sort().alias("sides")))
+def sql_file(name: str) -> str:
+    return (SQL / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def table_summary(name: str, key: str, frame: pl.DataFrame, sourced: pl.DataFrame) -> dict:
-    records = frame.select(pl.col(key).alias("record_id"), "record_status", "date_precision") \
-        if "date_precision" in frame.columns else frame.select(pl.col(key).alias("record_id"), "record_status")
-    joined = records.join(sourced, on="record_id", how="left")
-    precision = {} if "date_precision" not in frame.columns else dict(
-        records.group_by("date_precision").len().sort("date_precision").iter_rows())
-    return {
-        "table": name,
-        "rows": frame.height,
-        "single_source": joined.filter(pl.col("sources") == 1).height,
-        "disputed": records.filter(pl.col("record_status") == "disputed").height,
-        "provisional": records.filter(pl.col("record_status") == "provisional").height,
-        "precision": precision,
-    }
+def one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    return con.execute(sql).fetchone()
 
 
-def one_sided(frames: dict[str, pl.DataFrame], sourced: pl.DataFrame) -> pl.DataFrame:
-    """Records whose sources all come from one side (Armenian or Azerbaijani)."""
-    return (sourced.filter((pl.col("sides").list.len() == 1)
-                           & pl.col("sides").list.first().is_in(["armenia", "azerbaijan"]))
-            .select("record_id", pl.col("sides").list.first().alias("side"), "sources").sort("record_id"))
+def table_summary(con: duckdb.DuckDBPyConnection, table: Table) -> dict:
+    """Rows, single-source records, disputed and provisional records, and records per date precision."""
+    name, key = ident(table.name), ident(table.primary_key[0])
+    rows, single, disputed, provisional = one(con, (
+        "SELECT count(*), count(*) FILTER (WHERE r.source_count = 1), "
+        "count(*) FILTER (WHERE t.record_status = 'disputed'), count(*) FILTER (WHERE t.record_status = 'provisional') "
+        f"FROM {name} t LEFT JOIN record_sources r ON r.record_id = t.{key}"))
+    precision = {} if "date_precision" not in table.field_names else dict(con.execute(
+        f"SELECT date_precision::VARCHAR AS p, count(*) FROM {name} GROUP BY ALL ORDER BY p NULLS FIRST").fetchall())
+    return {"table": table.name, "rows": rows, "single_source": single, "disputed": disputed,
+            "provisional": provisional, "precision": precision}
 
 
-def counts(title: str, frame: pl.DataFrame, *columns: str) -> list[str]:
-    rows = frame.group_by(*columns).len().sort(*columns, nulls_last=True).iter_rows()
+def counts(title: str, rows: list[tuple]) -> list[str]:
     return [f"{title}:"] + [f"  {' / '.join(str(v) for v in row[:-1]):<40}{row[-1]:>6}" for row in rows]
 
 
-def sources_report(frames: dict[str, pl.DataFrame]) -> list[str]:
-    sources = source_sides(frames)
-    titled = sources.filter(pl.col("title").is_not_null()).height
-    day = sources.filter(pl.col("published_date_precision") == "day").height
-    return [f"sources with a title: {titled} of {sources.height}; with a day date: {day} of {sources.height}", "",
-            *counts("sources per side and publisher kind", sources, "side", "publisher_kind")]
+def sources_report(con: duckdb.DuckDBPyConnection) -> list[str]:
+    total, titled, day = one(con, "SELECT count(*), count(title), count(*) FILTER (WHERE published_date_precision "
+                                  "= 'day') FROM source_details")
+    return [f"sources with a title: {titled} of {total}; with a day date: {day} of {total}", "",
+            *counts("sources per side and publisher kind", con.execute(sql_file("audit_sources_per_side")).fetchall())]
 
 
-def report(package: Package, frames: dict[str, pl.DataFrame]) -> str:
-    sourced = sources_per_record(frames)
-    rows = [table_summary(t.resource, t.field, frames[t.resource], sourced) for t in package.cited_records()]
+def report(package: Package, con: duckdb.DuckDBPyConnection) -> str:
+    tables = package.record_tables().values()
     lines = [f"{'table':<20}{'rows':>6}{'1 source':>10}{'disputed':>10}{'provis.':>9}  date precision"]
-    for r in rows:
+    for r in (table_summary(con, t) for t in tables):
         precision = ", ".join(f"{k} {v}" for k, v in r["precision"].items())
         lines.append(f"{r['table']:<20}{r['rows']:>6}{r['single_source']:>10}{r['disputed']:>10}"
                      f"{r['provisional']:>9}  {precision}")
-    for name in (t.name for t in package.tables if t.name not in {r.resource for r in package.cited_records()}):
-        lines.append(f"{name:<20}{frames[name].height:>6}")
-    lines += ["", *sources_report(frames), "", *counts("claims per claimant kind", frames["claims"], "claimant_kind")]
-    sided = one_sided(frames, sourced)
+    for t in (t for t in package.tables if t not in tables):
+        lines.append(f"{t.name:<20}{one(con, f'SELECT count(*) FROM {ident(t.name)}')[0]:>6}")
+    claims = con.execute(sql_file("audit_claims_per_kind")).fetchall()
+    lines += ["", *sources_report(con), "", *counts("claims per claimant kind", claims)]
+    sided = con.execute(sql_file("audit_one_sided")).fetchall()
     lines.append("")
-    lines.append(f"{sided.height} records rest only on sources from one side:")
-    lines += [f"  {rid}  {side} ({n} source{'s' if n > 1 else ''})" for rid, side, n in sided.iter_rows()]
+    lines.append(f"{len(sided)} records rest only on sources from one side:")
+    lines += [f"  {rid}  {side} ({n} source{'s' if n > 1 else ''})" for rid, side, n in sided]
     return "\n".join(lines)
 
 
-def main() -> int:
+def audit(package: Package, out: Path) -> str:
+    """The report on the database in OUT that `make build` wrote from `package`."""
+    with locked_connection(out / DATABASE) as con:
+        return report(package, con)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0]) if argv else ROOT / "build"
     try:
-        package, frames = read_package()
-    except PackageError as e:
-        print(e, file=sys.stderr)
+        print(audit(load_package(), out))
+    except (PackageError, QueryError, duckdb.Error) as e:
+        print(f"audit failed: {e}", file=sys.stderr)
         return 1
-    print(report(package, frames))
     return 0
 
 

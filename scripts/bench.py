@@ -5,7 +5,11 @@ the project's validation (`python -m scripts.validate ROOT`, the code path of `m
 validate`, a DuckDB raw scan (count(*) over read_csv with the schema's types: the floor) and the build
 (`scripts.build.build`: DuckDB file and Parquet), with the validation's peak RSS. Then it plants one fault of
 each kind in the 10^5 package and checks that the project reports every fault frictionless reports (same
-file, row and field) plus the cross-table ones. Prints a table and writes build/bench.json.
+file, row and field) plus the cross-table ones.
+
+Then the site stage: a synthetic package of 10^3, 10^4 and 10^5 records is snapshot, built and released as
+`make build` does, and `python -m scripts.site.build` is timed on it, with its peak RSS (MkDocs, its child,
+included). Prints tables and writes build/bench.json (`validation` and `site` runs).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from scripts.faults import plant_faults
 from scripts.package import ROOT, load_package
+from scripts.pipeline import snapshot
 from scripts.synthetic import write_package
 
 PYTHON = sys.executable
@@ -52,6 +57,17 @@ with duckdb.connect() as con:
     for t in package.tables:
         cells = ", ".join(f"max(length({ident(n)}))" for n in t.field_names)
         con.execute(f"SELECT {cells} FROM {csv_source(t)}").fetchone()
+"""
+SITE_SIZES = (1_000, 10_000, 100_000)  # records: rows of all record tables together
+SITE_TARGET = (10_000, 60.0, 1024)  # records, seconds, MB
+PUBLISHED = """
+import sys
+from pathlib import Path
+from scripts import build, release
+from scripts.package import load_package
+package = load_package(Path(sys.argv[1]))
+build.build(package, Path(sys.argv[2]))
+release.release(package, Path(sys.argv[2]))
 """
 BUILD = """
 import sys
@@ -145,6 +161,48 @@ def run_size(rows: int, work: Path, frictionless: bool) -> dict:
     return run
 
 
+def site_size(records: int, work: Path) -> dict:
+    """The site stage on a synthetic package of `records` records (the rows of its largest table, the citations,
+    which cite each record once), its inputs and outputs made as `make build` makes them: the median of REPEAT
+    runs (one at 10^5), each into an empty site folder, as in a build's staging folder."""
+    raw, root, out = work / f"site-{records}-raw", work / f"site-{records}", work / f"site-{records}-out"
+    sizes = write_package(raw, records)
+    snapshot(raw, root)  # the inputs a build of it would read: its data and schemas, this repository's docs
+    published_s, _, _ = timed([PYTHON, "-c", PUBLISHED, str(root), str(out)])
+    runs = []
+    for _ in range(REPEAT if records < 100_000 else 1):
+        shutil.rmtree(out / "site", ignore_errors=True)
+        os.sync()
+        runs.append(timed([PYTHON, "-m", "scripts.site.build", str(out), "--root", str(root)]))
+    wall, _, stdout = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+    run = {"records": sum(sizes[t.resource] for t in load_package(root).cited_records()),
+           "pages": sum(1 for _ in (out / "site").rglob("index.html")), "site_s": round(wall, 2),
+           "peak_rss_mb": round(max(r[1] for r in runs)), "build_and_release_s": round(published_s, 2)}
+    print(f"{records:>9,}: site {run}", flush=True)
+    return run
+
+
+def site_table(runs: list[dict]) -> str:
+    lines = ["| records | pages | site s | peak RSS MB | build and release s |", "|" + "---:|" * 5]
+    lines += [f"| {r['records']:,} | {r['pages']:,} | {r['site_s']} | {r['peak_rss_mb']} | {r['build_and_release_s']} |"
+              for r in runs]
+    return "\n".join(lines)
+
+
+def site_targets(runs: list[dict]) -> list[tuple[str, bool, str]]:
+    by = {round(r["records"], -3): r for r in runs}
+    size, seconds, megabytes = SITE_TARGET
+    out = []
+    if mid := by.get(size):
+        ok = mid["site_s"] <= seconds and mid["peak_rss_mb"] <= megabytes
+        out.append((f"site at 10^4 records ≤ {seconds:.0f} s and ≤ {megabytes / 1024:.0f} GB", ok,
+                    f"{mid['site_s']} s, {mid['peak_rss_mb']} MB"))
+        if big := by.get(size * 10):
+            ratio = big["site_s"] / mid["site_s"]
+            out.append(("site at 10^5 ≤ 12× site at 10^4 (linear)", ratio <= 12, f"{ratio:.1f}×"))
+    return out
+
+
 def table(runs: list[dict]) -> str:
     head = ("| rows | validate s | frictionless s | DuckDB scan s | floor s | build s | peak RSS MB "
             "| × faster than frictionless | × floor |")
@@ -180,13 +238,16 @@ def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES), help="validation: rows (none: skip)")
+    parser.add_argument("--site-sizes", type=int, nargs="*", default=list(SITE_SIZES),
+                        help="site stage: records (none: skip)")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--no-frictionless", action="store_true", help="skip frictionless (quick runs)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     shutil.rmtree(args.work, ignore_errors=True)
     runs = [run_size(n, args.work, not args.no_frictionless) for n in args.sizes]
+    site_runs = [site_size(n, args.work) for n in args.site_sizes]
     result = {"runs": runs}
     if PARITY_SIZE in args.sizes:
         planted = args.work / "planted"
@@ -194,13 +255,15 @@ def main(argv: list[str] | None = None) -> int:
         result["parity"] = parity(planted)
     out = ROOT / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(runs, indent=2) + "\n")
+    out.write_text(json.dumps({"validation": runs, "site": site_runs}, indent=2) + "\n")
     (ROOT / "build" / "bench-parity.json").write_text(json.dumps(result.get("parity"), indent=2) + "\n")
     print()
-    print(table(runs))
+    print(table(runs) if runs else "(validation not measured)")
+    print()
+    print(site_table(site_runs) if site_runs else "(site not measured)")
     print()
     failed = False
-    for name, ok, value in targets(runs):
+    for name, ok, value in targets(runs) + site_targets(site_runs):
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
         failed |= not ok
     if p := result.get("parity"):

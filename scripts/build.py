@@ -203,9 +203,10 @@ def write_parquet(con: duckdb.DuckDBPyConnection, table: Table, folder: Path, kv
                 f"{metadata.kv_metadata_sql(kv)})")
 
 
-def describe_database(con: duckdb.DuckDBPyConnection, package: Package, release: Release, views: list[str]) -> None:
-    """The `metadata` table and a comment on every column of every view."""
-    for statement in metadata.metadata_sql(package, release):
+def describe_database(con: duckdb.DuckDBPyConnection, package: Package, release: Release, views: list[str],
+                      digest: str | None = None) -> None:
+    """The `metadata` table and a comment on every column of every view (`digest`: `metadata_rows`)."""
+    for statement in metadata.metadata_sql(package, release, digest):
         con.execute(statement)
     columns = {view: [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
                                                  "ORDER BY column_index", [view]).fetchall()] for view in views}

@@ -1,44 +1,30 @@
-"""The timeline's charts, drawn at build time as SVG so that viewing them needs no network and no script.
+"""The timeline's charts, written at build time as SVG, so that viewing them needs no network and no script.
 
-Each chart is a pure function from query rows to SVG bytes. The bytes are reproducible (fixed hash salt,
-no creation date), so rebuilding the site from the same data changes no chart file. Records whose date is
-known only to the year are left out of the monthly charts; the page says how many.
+Each chart is a pure function from query rows to SVG bytes, written here element by element (a few rectangles,
+lines and labels: a plotting library cost the site stage more than every other page together). The same rows give
+the same bytes. Records whose date is known only to the year are left out of the monthly charts; the page says
+how many.
 
-Labels come from the data (party names), so they are drawn as plain text: no mathtext (`$x^2$` stays as typed,
-and `$\\undefined$` cannot crash the build), no LaTeX, and no control characters, which XML forbids.
+Labels come from the data (party names), so each is drawn as one line of plain text: control characters, which
+XML forbids, are dropped, and the text is escaped, so no label can add markup. Every mark carries a `<title>` with
+its value in words (shown on hover, read by screen readers), and the chart a `<title>` and `<desc>` of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import io
+import math
 import re
-
-import matplotlib
-import matplotlib.dates
-import matplotlib.ticker
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and no side gets a "warning" red.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FIRST_MONTH = dt.date(2020, 11, 1)
-STYLE = {
-    "text.parse_math": False,
-    "text.usetex": False,
-    "svg.hashsalt": "am-az-normalization",
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": "#dddddd",
-}
-
+WIDTH = 800
+FONT = 12  # px; labels are measured at CHAR of it per character (a sans-serif's average, wide letters included)
+CHAR = 0.62
+INK, MUTED, GRID = "#222222", "#555555", "#dddddd"
+MARGIN = 8
 
 # C0 and C1 controls (XML 1.0 allows none but tab and line ends, which become spaces here), bidi overrides and
 # the two non-characters XML forbids.
@@ -48,6 +34,10 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 def plain(label: object) -> str:
     """A label from the data as one line of plain text: control characters dropped, whitespace collapsed."""
     return " ".join(CONTROL.sub("", str(label)).split())
+
+
+def xml_text(text: object) -> str:
+    return html.escape(plain(text), quote=True)
 
 
 def months(last: dt.date) -> list[dt.date]:
@@ -63,121 +53,153 @@ def month_index(axis: list[dt.date], day: dt.date) -> int:
     return axis.index(dt.date(day.year, day.month, 1))
 
 
-def month_ticks(ax, axis: list[dt.date]) -> None:
-    """Label January and July only, so that four years of months stay legible."""
-    ticks = [i for i, m in enumerate(axis) if m.month in (1, 7)] or [0]
-    ax.set_xticks(ticks, [axis[i].strftime("%b %Y") for i in ticks])
-    ax.set_xlim(-0.7, len(axis) - 0.3)
+def width_of(text: str, size: float = FONT) -> float:
+    return len(text) * size * CHAR
 
 
-def legend_above(ax) -> None:
-    """Legend in a row above the plot, where it can never hide a bar."""
-    longest = max(len(label) for label in ax.get_legend_handles_labels()[1])
-    columns = 3 if longest < 30 else 2
-    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.02), ncols=columns, borderaxespad=0)
+def nice_ticks(top: float, most: int = 6) -> list[float]:
+    """0 and round steps (1, 2 or 5 times a power of ten, whole numbers) up to at least `top`."""
+    top = max(top, 1)
+    raw = top / most
+    power = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [i * step for i in range(int(math.ceil(top / step)) + 1)]
 
 
-def to_svg(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+def text(x: float, y: float, words: object, size: float = FONT, anchor: str = "start", fill: str = INK,
+         extra: str = "") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" fill="{fill}"{extra}>'
+            f"{xml_text(words)}</text>")
 
 
-def empty_note(ax, axis_len: int) -> None:
-    ax.text(max(axis_len - 1, 0) / 2, 0.5, "No records yet", ha="center", va="center", color="#666666")
-    ax.set_ylim(0, 1)
+def svg(width: float, height: float, title: str, description: str, body: list[str]) -> bytes:
+    """The document: its title and description first, then the marks, with a margin of MARGIN all round."""
+    width, height = round(width + 2 * MARGIN), round(height + 2 * MARGIN)
+    head = (f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" role="img">'
+            f"<title>{xml_text(title)}</title><desc>{xml_text(description)}</desc>"
+            f'<rect width="100%" height="100%" fill="#ffffff"/><g transform="translate({MARGIN} {MARGIN})">')
+    return (head + "".join(body) + "</g></svg>\n").encode("utf-8")
 
 
-def xml_text(text: object) -> str:
-    return html.escape(plain(text), quote=True)
+def legend(names: list[str], colours: list[str], top: float, left: float, right: float) -> tuple[list[str], float]:
+    """Swatches and names flowing in rows between `left` and `right`; the parts and the height they take."""
+    out, x, y = [], left, top
+    for name, colour in zip(names, colours, strict=True):
+        item = 18 + width_of(name) + 18
+        if x > left and x + item > right:
+            x, y = left, y + 20
+        out.append(f'<g><rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" fill="{colour}"/>'
+                   + text(x + 17, y + 10.5, name) + "</g>")
+        x += item
+    return out, (y - top + 20) if names else 0
 
 
-def titled(svg: bytes, title: str, description: str, marks: dict[str, str]) -> bytes:
-    """The SVG with a `<title>` and `<desc>` for the whole chart (read by screen readers, shown by search
-    engines), and a `<title>` inside each mark whose gid is in `marks` (shown on hover)."""
-    text = svg.decode("utf-8")
-    start = re.search(r"<svg\b[^>]*>", text)
-    if start is None:
-        return svg
-    head = f"<title>{xml_text(title)}</title><desc>{xml_text(description)}</desc>"
-    text = text[:start.end()] + head + text[start.end():]
-    for gid, label in marks.items():
-        text = re.sub(rf'(<g id="{re.escape(gid)}"[^>]*>)', lambda m, lab=label: f"{m.group(1)}<title>"
-                      f"{xml_text(lab)}</title>", text, count=1)
-    return text.encode("utf-8")
-
-
-def source_line(fig, source: str, size: float = 8) -> None:
-    fig.text(0, -0.02, plain(source), ha="left", va="top", fontsize=size, color="#555555",
-             transform=fig.transFigure)
+def folded_series(rows: list[tuple[dt.date, str, float]]) -> tuple[list[str], dict[str, str]]:
+    """The series to draw, one colour each: all of them, or the largest and then one `Others` for the rest."""
+    totals: dict[str, float] = {}
+    for _, name, value in rows:
+        totals[name] = totals.get(name, 0) + (value or 0)
+    names = sorted(totals)
+    if len(names) <= len(PALETTE):
+        return names, {n: n for n in names}
+    kept = sorted(sorted(names, key=lambda n: -totals[n])[:len(PALETTE) - 1])
+    others = f"Others ({len(names) - len(kept)})"
+    return kept + [others], {n: (n if n in kept else others) for n in names}
 
 
 def stacked_months(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt.date, title: str,
-                          source: str, unit: str) -> bytes:
-    """Bars per month, one colour per series, with a title, a source line and a `<title>` on every bar."""
+                   source: str, unit: str) -> bytes:
+    """Bars per month, one colour per series (at most the palette's; the smallest series are folded into one),
+    with a title, a legend, a source line and a `<title>` on every bar."""
     axis = months(last)
-    series = sorted({s for _, s, _ in rows})
-    marks = {}
-    with plt.rc_context(STYLE | {"font.size": 10}):
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-        bottom = [0.0] * len(axis)
-        for k, (colour, name) in enumerate(zip(PALETTE, series, strict=False)):
-            heights = [0.0] * len(axis)
-            for month, s, value in rows:
-                if s == name:
-                    heights[month_index(axis, month)] += value
-            bars = ax.bar(range(len(axis)), heights, bottom=bottom, color=colour, label=plain(name), width=0.8)
-            for i, (bar, h) in enumerate(zip(bars, heights, strict=True)):
-                if h:
-                    bar.set_gid(f"mark-{k}-{i}")
-                    what = unit[:-1] if h == 1 and unit.endswith("s") else unit
-                    marks[f"mark-{k}-{i}"] = f"{axis[i]:%B %Y}: {h:,.0f} {what} ({name})"
-            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-        if not rows:
-            empty_note(ax, len(axis))
-        else:
-            legend_above(ax)
-            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        ax.set_title(plain(title), loc="left", fontsize=11, pad=32 if rows else 6)
-        ax.set_ylabel(plain(ylabel))
-        month_ticks(ax, axis)
-        source_line(fig, source)
-        return titled(to_svg(fig), title, source, marks)
+    series, shown_as = folded_series(rows)
+    colours = dict(zip(series, PALETTE, strict=False))
+    heights: dict[tuple[str, int], float] = {}
+    for month, name, value in rows:
+        key = (shown_as[name], month_index(axis, month))
+        heights[key] = heights.get(key, 0) + (value or 0)
+    body = [text(0, 18, title, 15, extra=' font-weight="bold"')]
+    marks, legend_height = legend(series, [colours[s] for s in series], 30, 0, WIDTH)
+    body += marks
+    top = 30 + legend_height + 12
+    left, plot_h = 56, 230
+    plot_w = WIDTH - left - 10
+    slot = plot_w / max(len(axis), 1)
+    totals = [sum(heights.get((s, i), 0) for s in series) for i in range(len(axis))]
+    ticks = nice_ticks(max(totals, default=0))
+    scale = plot_h / ticks[-1]
+    bottom = top + plot_h
+    for t in ticks:
+        y = bottom - t * scale
+        body.append(f'<line x1="{left}" x2="{left + plot_w:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(text(left - 6, y + 4, f"{t:,.0f}", 11, "end", MUTED))
+    body.append(text(14, top + plot_h / 2, ylabel, 12, "middle", MUTED,
+                     f' transform="rotate(-90 14 {top + plot_h / 2:.1f})"'))
+    for i, month in enumerate(axis):
+        x = left + i * slot
+        if month.month in (1, 7):
+            mark = 6 if month.month == 1 else 3
+            body.append(f'<line x1="{x + slot / 2:.1f}" x2="{x + slot / 2:.1f}" y1="{bottom}" y2="{bottom + mark}" '
+                        f'stroke="{INK}"/>')
+        if month.month == 1:
+            body.append(text(x + slot / 2, bottom + 18, month.year, 11, "middle"))
+        stacked = 0.0
+        for s in series:
+            h = heights.get((s, i), 0)
+            if not h:
+                continue
+            what = unit[:-1] if h == 1 and unit.endswith("s") else unit
+            y = bottom - (stacked + h) * scale
+            words = xml_text(f"{month:%B %Y}: {h:,.0f} {what} ({s})")
+            body.append(f'<rect x="{x + slot * 0.1:.1f}" y="{y:.1f}" width="{slot * 0.8:.1f}" height="{h * scale:.1f}" '
+                        f'fill="{colours[s]}"><title>{words}</title></rect>')
+            stacked += h
+    body.append(f'<line x1="{left}" x2="{left + plot_w:.1f}" y1="{bottom}" y2="{bottom}" stroke="{INK}"/>')
+    if not rows:
+        body.append(text(left + plot_w / 2, top + plot_h / 2, "No records yet", 13, "middle", MUTED))
+    body.append(text(0, bottom + 44, source, 11, fill=MUTED))
+    return svg(WIDTH, bottom + 52, title, source, body)
 
 
 def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float | None, float | None, str]]]],
                 title: str, source: str) -> bytes:
-    """Horizontal bars, one panel per unit: each bar (label, low, best, high, words) shows the best figure
-    with its low-high range as a whisker, and its words on hover; a bar with no figure says so."""
-    heights = [max(len(bars), 1) * 0.5 + 1.1 for _, _, bars in panels] or [1.0]
-    marks = {}
-    with plt.rc_context(STYLE | {"font.size": 13, "axes.grid.axis": "x"}):
-        fig, axes = plt.subplots(len(panels) or 1, 1, figsize=(5.6, sum(heights) + 0.6),
-                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
-        for p, (ax, (panel, unit, bars)) in enumerate(zip(axes[:, 0], panels, strict=False)):
-            top = max([b[3] or b[2] or 0 for b in bars] + [1])
-            ys = list(range(len(bars)))[::-1]
-            for k, (y, (_label, low, best, high, words)) in enumerate(zip(ys, bars, strict=True)):
-                if best is None:
-                    ax.text(0, y, "  not reported", va="center", ha="left", color="#666666", fontsize=12)
-                    continue
-                bar = ax.barh([y], [best], color=PALETTE[p % len(PALETTE)], height=0.6)[0]
-                bar.set_gid(f"mark-{p}-{k}")
-                marks[f"mark-{p}-{k}"] = words
-                if low is not None and high is not None and low != high:
-                    ax.plot([low, high], [y, y], color="#000000", linewidth=1)
-                ax.text(best + top * 0.01, y, f" {best:,.0f}", va="center", ha="left", fontsize=12)
-            ax.set_yticks(ys, [plain(b[0]) for b in bars])
-            ax.set_xlim(0, top * 1.25)
-            ax.set_ylim(-0.7, max(len(bars), 1) - 0.3)
-            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-            ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-            ax.set_xlabel(plain(unit))
-            ax.set_title(plain(panel), loc="left", fontsize=13)
-            if not bars:
-                ax.text(0.5, 0.5, "No records yet", ha="center", va="center", color="#666666", transform=ax.transAxes)
-        fig.suptitle(plain(title), x=0.01, ha="left", fontsize=14, fontweight="bold")
-        fig.tight_layout()
-        source_line(fig, source, 11)
-        return titled(to_svg(fig), title, source, marks)
+    """Horizontal bars, one panel per unit: each bar (label, low, best, high, words) shows the best figure with its
+    low-high range as a whisker, and its words on hover; a bar with no figure says so."""
+    width, row = 560, 30
+    labels = [plain(b[0]) for _, _, bars in panels for b in bars]
+    left = min(max([width_of(x, 13) for x in labels] + [60]) + 12, width * 0.45)
+    right = width - 70  # room for the value written after the longest bar
+    body = [text(0, 20, title, 16, extra=' font-weight="bold"')]
+    y = 36
+    for p, (panel, unit, bars) in enumerate(panels):
+        body.append(text(left, y + 14, panel, 14))
+        y += 26
+        ticks = nice_ticks(max([b[3] or b[2] or 0 for b in bars] + [1]), 4)
+        scale = (right - left) / ticks[-1]
+        height = max(len(bars), 1) * row
+        for t in ticks:
+            x = left + t * scale
+            body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + height}" stroke="{GRID}"/>')
+            body.append(text(x, y + height + 16, f"{t:,.0f}", 12, "middle", MUTED))
+        for k, (label, low, best, high, words) in enumerate(bars):
+            middle = y + k * row + row / 2
+            body.append(text(left - 8, middle + 4.5, label, 13, "end"))
+            if best is None:
+                body.append(text(left + 4, middle + 4.5, "not reported", 12, fill=MUTED))
+                continue
+            body.append(f'<rect x="{left}" y="{middle - row * 0.3:.1f}" width="{best * scale:.1f}" '
+                        f'height="{row * 0.6:.1f}" fill="{PALETTE[p % len(PALETTE)]}"><title>{xml_text(words)}'
+                        "</title></rect>")
+            if low is not None and high is not None and low != high:
+                body.append(f'<line x1="{left + low * scale:.1f}" x2="{left + high * scale:.1f}" y1="{middle:.1f}" '
+                            f'y2="{middle:.1f}" stroke="#000000"/>')
+            body.append(text(left + best * scale + 4, middle + 4.5, f"{best:,.0f}", 12))
+        if not bars:
+            body.append(text(left + (right - left) / 2, y + row / 2 + 4, "No records yet", 12, "middle", MUTED))
+        body.append(f'<line x1="{left}" x2="{left}" y1="{y}" y2="{y + height}" stroke="{INK}"/>')
+        body.append(text(left + (right - left) / 2, y + height + 34, unit, 12, "middle", MUTED))
+        y += height + 52
+    body.append(text(0, y + 8, source, 11, fill=MUTED))
+    return svg(width, y + 18, title, source, body)

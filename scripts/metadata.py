@@ -63,8 +63,15 @@ def inputs_digest(package: Package) -> str:
     return digest.hexdigest()
 
 
-def metadata_rows(package: Package, release: Release) -> list[tuple[str, str, str]]:
-    """(key, value, meaning) for the database's `metadata` table; keys whose value is not known are left out."""
+def built_digest(con) -> str:
+    """The inputs digest the build stage wrote into the database's `metadata` table: what later stages use
+    instead of reading the inputs again."""
+    return con.execute("SELECT value FROM metadata WHERE key = 'inputs_sha256'").fetchone()[0]
+
+
+def metadata_rows(package: Package, release: Release, digest: str | None = None) -> list[tuple[str, str, str]]:
+    """(key, value, meaning) for the database's `metadata` table; keys whose value is not known are left out.
+    `digest`: the inputs digest when it is already known (`built_digest`)."""
     rows = [("name", package.name, "Name of the data package."),
             ("title", package.title, "Title of the data set."),
             ("version", release.version, "Version of this release (Semantic Versioning; see CHANGELOG.md)."),
@@ -75,16 +82,16 @@ def metadata_rows(package: Package, release: Release) -> list[tuple[str, str, st
             ("citation", citation_text(package, release), "How to cite this release."),
             ("site_url", release.site_url, "Documentation site."),
             ("repository_url", release.repository_url, "Source repository."),
-            ("inputs_sha256", inputs_digest(package),
+            ("inputs_sha256", digest or inputs_digest(package),
              "SHA-256 of datapackage.json, the schemas and the CSV files this database was built from."),
             ("storage", STORAGE_NOTE, "Which DuckDB versions open this file.")]
     return [(k, str(v), m) for k, v, m in rows if v]
 
 
-def metadata_sql(package: Package, release: Release) -> list[str]:
+def metadata_sql(package: Package, release: Release, digest: str | None = None) -> list[str]:
     """The `metadata` table: one row per fact about the release, with comments."""
     values = ",\n    ".join(f"({literal(k)}, {literal(v)}, {literal(m)})" for k, v, m in
-                             metadata_rows(package, release))
+                             metadata_rows(package, release, digest))
     return [
         "CREATE TABLE metadata (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, meaning VARCHAR NOT NULL)",
         f"INSERT INTO metadata VALUES\n    {values}",

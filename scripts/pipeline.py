@@ -40,6 +40,19 @@ from scripts.package import ROOT
 from scripts.terminal import printable
 
 STAGES = ["build", "release", "site.build"]
+# What validation and each stage read and write (OUT: the release being made). The CSV files are read by
+# validation and loaded once, by the build stage; the stages after it read the database it wrote (the release
+# still reads the CSV files to publish them byte for byte and to compare them with the previous release).
+STAGE_FILES = {
+    "validate": ("datapackage.json, schemas/, data/*.csv", "nothing (a verdict)"),
+    "build": ("datapackage.json, schemas/, data/*.csv, queries/views/, release.toml",
+              "OUT/am-az-normalization.duckdb, OUT/parquet/"),
+    "release": ("the database, OUT/parquet/, data/*.csv, releases/, queries/, templates/, CITATION.cff, CHANGELOG.md, "
+                "LICENSE, release.toml", "OUT/<name>-<version>.zip, OUT/changes.csv, OUT/am-az-normalization.xlsx, "
+                "OUT/downloads/ (with manifest.json)"),
+    "site.build": ("the database (read-only), OUT/downloads/, OUT/changes.csv, docs/, mkdocs.yml, queries/*.sql, "
+                   "CITATION.cff, CHANGELOG.md, release.toml, node_modules/", "OUT/docs/, OUT/mkdocs.yml, OUT/site/"),
+}
 INPUTS = ("datapackage.json", "schemas", "data", "queries", "docs", "mkdocs.yml", "CITATION.cff", "CHANGELOG.md",
           "README.md", "LICENSE", "templates")
 OWN = ("release.toml", "releases")  # the package's own release identity and history: never another package's
@@ -276,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="package to validate (default: this repository)")
     parser.add_argument("--out", type=Path, default=ROOT / "build", help="where outputs are published")
-    parser.add_argument("--stages", nargs="*", default=STAGES, help="output stages to run, in order")
+    parser.add_argument("--stages", nargs="*", default=STAGES, help="output stages to run, in order: " + "; ".join(
+        f"{stage} reads {reads} and writes {writes}" for stage, (reads, writes) in STAGE_FILES.items()))
     args = parser.parse_args(argv)
     return run(args.root, args.out, args.stages)
 

@@ -102,10 +102,12 @@ def file_entry(name: str, data: bytes) -> dict:
             "hash": sha256(data)}
 
 
-def package_id(package: Package, release: Release) -> str:
+def package_id(package: Package, release: Release, digest: str | None = None) -> str:
     """The descriptor's `id`: a UUID derived from the name, the version and the digest of the inputs, so the same
-    release always has the same id and a different content never does."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{package.name}/{release.version}/{metadata.inputs_digest(package)}"))
+    release always has the same id and a different content never does. A later stage passes the digest the
+    database holds (`metadata.built_digest`) instead of reading the inputs again."""
+    digest = digest or metadata.inputs_digest(package)
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{package.name}/{release.version}/{digest}"))
 
 
 def released_descriptor(package: Package, release: Release, others: dict[str, bytes],

@@ -12,7 +12,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -272,3 +274,49 @@ def browser():
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# --- links of built pages -------------------------------------------------------------------------------------------
+
+class Links(HTMLParser):
+    """Every URL a page points at, and every id or name it defines."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str, dict]] = []
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.anchors |= {a[k] for k in ("id", "name") if a.get(k)}
+        for key in ("href", "src"):
+            if a.get(key) is not None and tag in ("a", "img", "link", "script"):
+                self.urls.append((tag, a[key], a))
+
+
+def parse(path: Path) -> Links:
+    links = Links()
+    links.feed(path.read_text(encoding="utf-8"))
+    return links
+
+
+def broken_links(root: Path, pages: list[Path]) -> list[str]:
+    """Each link of `pages` (HTML files under the site folder `root`) to a file of the site that does not exist,
+    or to an anchor its page does not have (`#sql=` opens the Query page with a query, not an anchor)."""
+    parsed: dict[Path, Links] = {}
+    broken = []
+    for page in pages:
+        here = "http://site/" + str(page.relative_to(root))
+        for _, url, _ in parsed.setdefault(page, parse(page)).urls:
+            target = urlsplit(urljoin(here, url))
+            if target.netloc != "site":
+                continue
+            path = root / unquote(target.path).lstrip("/")
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{page.relative_to(root)}: {url}")
+            elif target.fragment and path.suffix == ".html" and not target.fragment.startswith("sql="):
+                if unquote(target.fragment) not in parsed.setdefault(path, parse(path)).anchors:
+                    broken.append(f"{page.relative_to(root)}: {url} (no such anchor)")
+    return broken

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from scripts.audit import report
-from scripts.load import read_package
+from scripts import audit as audit_stage
+from scripts.build import build
+from scripts.package import load_package
 
 
 def audit(package) -> str:
-    return report(*read_package(package.root))
+    """The report on the database the build stage writes from the package."""
+    loaded = load_package(package.root)
+    build(loaded, package.root / "build")
+    return audit_stage.audit(loaded, package.root / "build")
 
 
 def test_counts_rows_single_source_and_uncertain_records_per_table(package):

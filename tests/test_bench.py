@@ -54,3 +54,17 @@ def test_every_kind_that_applies_to_a_field_has_a_fault_planted(tmp_path):
                                                 if k.applies(package, t, f)}
 
 
+
+
+@pytest.mark.slow
+def test_the_site_benchmark_builds_a_page_per_synthetic_record_and_judges_its_targets(tmp_path, monkeypatch):
+    from scripts import bench
+
+    monkeypatch.setattr(bench, "REPEAT", 1)
+    run = bench.site_size(300, tmp_path)
+    assert run["records"] == 300 and run["pages"] > 300 and run["site_s"] > 0 and run["peak_rss_mb"] > 0
+    fast = {"records": 9_996, "site_s": 50.0, "peak_rss_mb": 900}
+    assert bench.site_targets([fast, {"records": 99_996, "site_s": 450.0, "peak_rss_mb": 1500}]) == [
+        ("site at 10^4 records ≤ 60 s and ≤ 1 GB", True, "50.0 s, 900 MB"),
+        ("site at 10^5 ≤ 12× site at 10^4 (linear)", True, "9.0×")]
+    assert bench.site_targets([{**fast, "peak_rss_mb": 1100}])[0][1] is False

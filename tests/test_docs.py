@@ -25,6 +25,13 @@ def prepare(root: Path, out: Path) -> None:
     site.prepare(root, out)
 
 
+def staged_page(out: Path, page: str | Path) -> str:
+    """A staged page with its lists of rows (`context.Blocks`, put into the built page after MkDocs) in place."""
+    text = (out / "docs" / page).read_text(encoding="utf-8")
+    return re.sub(r"<!-- site-block: (\d+) -->",
+                  lambda m: (out / site.BLOCKS / f"{m.group(1)}.html").read_text(encoding="utf-8"), text)
+
+
 @pytest.fixture(scope="module")
 def fixture_copy(tmp_path_factory) -> PackageCopy:
     """The fixture package, staged once for the tests that only read its pages."""
@@ -36,7 +43,7 @@ def staged(fixture_copy: PackageCopy, tmp_path_factory):
     """Generate the pages of the fixture package (no mkdocs run) and return a reader of staged pages."""
     out = tmp_path_factory.mktemp("docs-out")
     prepare(fixture_copy.root, out)
-    return lambda page: (out / "docs" / page).read_text(encoding="utf-8")
+    return lambda page: staged_page(out, page)
 
 
 def test_every_table_has_a_page_naming_every_field_of_its_schema(fixture_copy, staged):
@@ -79,7 +86,8 @@ def test_a_summary_holding_html_is_shown_as_text_on_every_page(package, tmp_path
     package.set("meetings", 0, summary=XSS)
     out = tmp_path / "xss"
     prepare(package.root, out)
-    pages = {p: re.sub(r"`[^`]*`", "", p.read_text(encoding="utf-8")) for p in (out / "docs").rglob("*.md")}
+    docs = out / "docs"
+    pages = {p: re.sub(r"`[^`]*`", "", staged_page(out, p.relative_to(docs))) for p in docs.rglob("*.md")}
     assert not any("<script>alert" in text or "<img src=x" in text for text in pages.values())
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;"
     assert escaped in pages[out / "docs" / "tables" / "meetings.md"]
@@ -113,7 +121,7 @@ def test_the_home_page_counts_come_from_the_data(staged):
 
 def test_the_sources_page_links_each_source_to_the_records_citing_it(staged):
     page = staged("bibliography.md")
-    assert '<a href="../tables/meetings/#mtg-0001">mtg-0001</a>' in page
+    assert '<a href="../records/mtg-0001/">mtg-0001</a>' in page
     assert 'rel="noopener noreferrer" target="_blank"' in page
 
 
@@ -125,7 +133,7 @@ def test_the_cookbook_builds_with_no_queries_and_runs_each_query(package, tmp_pa
     (package.root / "queries" / "held.sql").write_text(
         "-- Meetings held\n-- One row per meeting that took place.\nSELECT meeting_id, summary FROM meetings\n")
     prepare(package.root, tmp_path / "q")
-    page = (tmp_path / "q" / "docs" / "cookbook.md").read_text(encoding="utf-8")
+    page = staged_page(tmp_path / "q", "cookbook.md")
     assert "## Meetings held" in page and "1 rows." in page and "<td>mtg-0001</td>" in page
 
 
@@ -149,6 +157,16 @@ def test_monthly_axis_runs_from_the_ceasefire_month():
 
     axis = charts.months(dt.date(2021, 2, 14))
     assert axis == [dt.date(2020, 11, 1), dt.date(2020, 12, 1), dt.date(2021, 1, 1), dt.date(2021, 2, 1)]
+
+
+def test_a_chart_with_more_series_than_colours_folds_the_smallest_into_one():
+    import datetime as dt
+
+    rows = [(dt.date(2021, 6, 1), f"Party {i} → Party {i + 1}", float(i + 1)) for i in range(12)]
+    svg = charts.stacked_months(rows, "People", dt.date(2021, 12, 1), "People per month", "Source: a test", "people")
+    legend = [t for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg.decode()) if "Party" in t or "Others" in t]
+    assert legend == sorted(f"Party {i} → Party {i + 1}" for i in range(5, 12)) + ["Others (5)"]
+    assert "June 2021: 15 people (Others (5))" in svg.decode()  # 1 + 2 + 3 + 4 + 5
 
 
 def test_links_between_pages_follow_directory_urls():

@@ -162,8 +162,8 @@ def answers_package(root: Path) -> Path:
     for table, rows in more.items():
         package.rows.setdefault(table, []).extend(rows)
         package.rows["citations"] += [{"record_id": next(iter(r.values())), "source_id": src} for r in rows]
-    package.rows.setdefault("provision_links", []).append(dict(provision_id="prv-0002", record_id="trf-0001", relation="implements",
-                                                source_ids=src))
+    package.rows.setdefault("provision_links", []).append(
+        dict(provision_id="prv-0002", record_id="trf-0001", relation="implements", source_ids=src))
     package.write()
     return package.root
 

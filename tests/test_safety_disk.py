@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build
+from scripts import build, release
 from scripts.package import load_package
 from scripts.site import build as site_build
 from tests.conftest import package_copy
@@ -21,6 +21,7 @@ def test_a_full_disk_while_the_pages_are_written_is_one_line(tmp_path, capsys, m
     root = package_copy(tmp_path / "pkg").root
     out = tmp_path / "out"
     build.build(load_package(root), out)
+    release.release(load_package(root), out)
     written, refused = Path.write_text, []
 
     def full(self: Path, *args, **kwargs):
@@ -43,7 +44,8 @@ def test_mkdocs_stopped_by_a_full_disk_is_one_line(tmp_path):
                                       "config['site_dir'] + '/index.html')\n")
     (tmp_path / "mkdocs.yml").write_text("site_name: Full\nhooks: [full.py]\n")
     with pytest.raises(site_build.MkDocsFailed) as raised:
-        site_build.run_mkdocs(tmp_path / "mkdocs.yml")
+        with site_build.mkdocs_running(tmp_path / "mkdocs.yml"):
+            pass
     assert (raised.value.reported, raised.value.why) == (
         [], f"mkdocs stopped: OSError: [Errno {errno.ENOSPC}] {FULL}: '{tmp_path}/site/index.html'")
 
@@ -54,7 +56,8 @@ def test_a_warning_stops_mkdocs_and_is_shown_before_the_line_that_says_so(tmp_pa
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n[gone](missing.md)\n")
     (tmp_path / "mkdocs.yml").write_text("site_name: Strict\n")
     with pytest.raises(site_build.MkDocsFailed) as raised:
-        site_build.run_mkdocs(tmp_path / "mkdocs.yml")
+        with site_build.mkdocs_running(tmp_path / "mkdocs.yml"):
+            pass
     assert (raised.value.reported, raised.value.why) == ([
         "WARNING -  Doc file 'index.md' contains a link 'missing.md', but the target is not found among documentation "
         "files.", "Aborted with 1 warnings in strict mode!"], "mkdocs build --strict reported the problems above")

@@ -9,15 +9,14 @@ planted source whose text is HTML, plus the database and Parquet files of the bu
 from __future__ import annotations
 
 import csv
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from scripts import manifest
 from scripts.package import ROOT, load_package
-from tests.conftest import XSS
+from tests.conftest import XSS, broken_links, parse
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one site
 
@@ -158,48 +157,9 @@ def test_a_planted_html_summary_shows_as_text_and_never_runs(base, watched):
     assert watched.page.locator("img[src='x']").count() == 0
 
 
-class Links(HTMLParser):
-    """Every URL a page points at, and every id or name it defines."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls: list[tuple[str, str, dict]] = []
-        self.anchors: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        self.anchors |= {a[k] for k in ("id", "name") if a.get(k)}
-        for key in ("href", "src"):
-            if a.get(key) is not None and tag in ("a", "img", "link", "script"):
-                self.urls.append((tag, a[key], a))
-
-
-def parse(path: Path) -> Links:
-    links = Links()
-    links.feed(path.read_text(encoding="utf-8"))
-    return links
-
-
 def test_every_internal_link_and_anchor_resolves(site):
     root = site / "site"
-    pages = {p: parse(p) for p in root.rglob("*.html")}
-    broken = []
-    for page, links in pages.items():
-        here = "http://site/" + str(page.relative_to(root))
-        for _, url, _ in links.urls:
-            target = urlsplit(urljoin(here, url))
-            if target.netloc != "site":
-                continue
-            path = root / unquote(target.path).lstrip("/")
-            if path.is_dir():
-                path = path / "index.html"
-            if not path.exists():
-                broken.append(f"{page.relative_to(root)}: {url}")
-            elif target.fragment and path.suffix == ".html" and not target.fragment.startswith("sql="):
-                anchors = (pages.get(path) or parse(path)).anchors
-                if unquote(target.fragment) not in anchors:
-                    broken.append(f"{page.relative_to(root)}: {url} (no such anchor)")
-    assert broken == []
+    assert broken_links(root, sorted(root.rglob("*.html"))) == []
 
 
 def test_external_links_open_with_noopener(site):

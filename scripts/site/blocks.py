@@ -13,6 +13,7 @@ import yaml
 
 from scripts import changes, metadata, release
 from scripts.identity import citation_text, load_release
+from scripts.metadata import built_digest
 from scripts.package import Package, literal
 from scripts.rules import KINDS
 from scripts.site import figures
@@ -34,7 +35,7 @@ def date_range(site: Site) -> tuple[dt.date | None, dt.date | None]:
 
 def counts_block(site: Site) -> str:
     rows = [[f'<a href="{href("index.md", table_page(t.name))}">{esc(t.title or t.name)}</a>',
-             str(site.frames[t.name].height), esc(t.description)] for t in site.package.tables]
+             str(site.count(t.name)), esc(t.description)] for t in site.package.tables]
     first, last = date_range(site)
     facts = [f"Version <strong>{esc(site.package.version or 'unreleased')}</strong>"]
     if first:
@@ -85,7 +86,7 @@ def jsonld_block(site: Site, site_url: str) -> str:
     places = [{"@type": "Place", "name": p["name"]} for p in site.rows("places") if p.get("kind") != "venue"]
     data = {"@context": "https://schema.org", "@type": "Dataset", "name": package.title,
             "description": package.description, "version": release_.version, "keywords": package.keywords,
-            "identifier": f"urn:uuid:{release.package_id(site.package, release_)}",
+            "identifier": f"urn:uuid:{release.package_id(site.package, release_, built_digest(site.db))}",
             "citation": citation_text(site.package, release_),
             "license": [lic.path for lic in package.licenses],
             "creator": [{"@type": "Organization", "name": c.title} for c in package.contributors],

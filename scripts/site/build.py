@@ -10,12 +10,15 @@ downloads sit in the docs tree, where MkDocs checks every link to them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -29,14 +32,16 @@ from scripts.identity import load_release
 from scripts.manifest import Manifest, ManifestError
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
-from scripts.site import blocks, console, map, pages, records, tables, timeline
-from scripts.site.context import Site, read_frames
+from scripts.site import blocks, console, map, pages, records, shell, tables, timeline
+from scripts.site.context import Blocks, Site
+from scripts.site.html import page_url
 from scripts.site.theme import themed
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
+BLOCKS = "site-blocks"  # OUT/site-blocks: the lists of rows that MkDocs does not parse (`context.Blocks`)
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-PAGE_FAMILIES = (tables, timeline, pages, records, map, console)
+PAGE_FAMILIES = (tables, timeline, pages, shell, map, console)
 
 
 def fill_markers(folder: Path, generated: dict) -> None:
@@ -73,26 +78,36 @@ def site_config(package: Package, stage: Path, site_dir: Path) -> dict:
     return config
 
 
-def prepare(root: Path, out: Path) -> Path:
-    """Stage the docs of the package at `root` into OUT/docs and write OUT/mkdocs.yml; return that file."""
+@contextlib.contextmanager
+def staged(root: Path, out: Path) -> Iterator[tuple[Site, Path]]:
+    """Stage the docs of the package at `root` into OUT/docs and write OUT/mkdocs.yml; yield the site (open on
+    the build stage's database, read-only) and that file."""
     package = load_package(root)
     database = out / DATABASE
     if not database.is_file():
         raise RuntimeError(f"{database} not found: the build stage writes it before the site is made")
     stage = out / "docs"
     shutil.rmtree(stage, ignore_errors=True)
+    shutil.rmtree(out / BLOCKS, ignore_errors=True)
     copy_tree(DOCS, stage, "docs")
     config = themed(site_config(package, stage, out / "site"), out)
     with locked_connection(database) as db:
-        site = Site(package, read_frames(package), db, copy_downloads(out, stage / "downloads"), out)
+        site = Site(package, db, copy_downloads(out, stage / "downloads"), out, Blocks(out / BLOCKS))
         (stage / "tables").mkdir(exist_ok=True)
         for family in PAGE_FAMILIES:
             for name, text in family.write(site, stage).items():
+                (stage / name).parent.mkdir(parents=True, exist_ok=True)
                 (stage / name).write_text(text, encoding="utf-8")
         fill_markers(stage, blocks.blocks(site, root, config.get("site_url") or ""))
-    path = out / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+        path = out / "mkdocs.yml"
+        path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        yield site, path
+
+
+def prepare(root: Path, out: Path) -> Path:
+    """The staged docs and OUT/mkdocs.yml, without running MkDocs; return that file."""
+    with staged(root, out) as (_, config):
+        return config
 
 
 class MkDocsFailed(Exception):
@@ -103,26 +118,40 @@ class MkDocsFailed(Exception):
         self.reported, self.why = reported, why
 
 
-def run_mkdocs(config: Path) -> None:
-    """`mkdocs build --strict` on the staged configuration, its output kept back. On failure its warnings are
-    shown (not with `--quiet`, which hides them from strict mode too, so that nothing stops the build); a crash
-    (a full disk, say) is its last line, never its traceback."""
+@contextlib.contextmanager
+def mkdocs_running(config: Path) -> Iterator[None]:
+    """`mkdocs build --strict` on the staged configuration, running while the body works, its output kept back.
+    On failure its warnings are shown (not with `--quiet`, which hides them from strict mode too, so that
+    nothing stops the build); a crash (a full disk, say) is its last line, never its traceback."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", errors="replace",
-                          env=env, preexec_fn=dies_with_me())  # a killed stage leaves no MkDocs writing on
-    if done.returncode == 0:
-        return
-    output = [line for line in done.stdout.splitlines() if line.strip() and
-              not line.startswith("INFO")]
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        with subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
+                              stdout=log, stderr=subprocess.STDOUT, env=env,
+                              preexec_fn=dies_with_me()) as mkdocs:  # a killed stage leaves no MkDocs writing on
+            try:
+                yield
+            except BaseException:
+                mkdocs.kill()
+                raise
+        if mkdocs.returncode == 0:
+            return
+        log.seek(0)
+        output = [line for line in log.read().splitlines() if line.strip() and not line.startswith("INFO")]
     if any(line.startswith("Traceback (most recent call last)") for line in output):
         raise MkDocsFailed([], f"mkdocs stopped: {output[-1].strip()}")
     raise MkDocsFailed(output, "mkdocs build --strict reported the problems above")
 
 
 def build_site(root: Path, out: Path) -> Path:
-    """Generate the pages and run `mkdocs build --strict`; return OUT/site."""
-    run_mkdocs(prepare(root, out))
+    """Generate the pages, run `mkdocs build --strict` and, while it runs, make the record pages' parts; then put
+    the lists back into their pages and write the record pages from the shell; return OUT/site."""
+    with staged(root, out) as (site, config), tempfile.TemporaryFile("w+", encoding="utf-8") as parts:
+        with mkdocs_running(config):
+            shell.keep(records.pages(site), parts)
+        for page in site.blocks.pages:
+            site.blocks.fill(page, out / "site" / page_url(page) / "index.html")
+        shell.write_records(out / "site", shell.kept(parts))
+    shutil.rmtree(out / BLOCKS, ignore_errors=True)
     return out / "site"
 
 

@@ -4,21 +4,31 @@ page through `esc`, and every link through `external_link` or `href`."""
 from __future__ import annotations
 
 import html
-import posixpath
 import re
+from collections.abc import Iterable, Iterator
 
-MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]`*_\\$"})
+MARKDOWN = [(c, f"&#{ord(c)};") for c in "[]`*_\\$"]
+NEEDS_ATTR = re.compile("[&<>\"']")  # what html.escape(quote=True) replaces
+NEEDS_ESC = re.compile("[&<>\"'\n" + re.escape("".join(c for c, _ in MARKDOWN)) + "]")  # and what esc adds
 
 
 def esc(value: object) -> str:
     """Text as HTML that Markdown leaves alone: every tag is shown, not run; no link, emphasis or code span
     can be made of it; line breaks survive."""
-    return attr(value).translate(MARKDOWN).replace("\n", "<br>")
+    text = "" if value is None else str(value)
+    if not NEEDS_ESC.search(text):  # most values: nothing to replace (this check is what makes pages cheap)
+        return text
+    text = html.escape(text, quote=True)
+    for char, entity in MARKDOWN:
+        if char in text:
+            text = text.replace(char, entity)
+    return text.replace("\n", "<br>")
 
 
 def attr(value: object) -> str:
     """Text as an HTML attribute value (ids, anchors, link targets)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    text = "" if value is None else str(value)
+    return html.escape(text, quote=True) if NEEDS_ATTR.search(text) else text
 
 
 def external_link(url: object, text: object) -> str:
@@ -30,11 +40,18 @@ def external_link(url: object, text: object) -> str:
 
 def html_table(header: list[str], rows: list[list[str]], css: str, row_ids: list[str] | None = None) -> str:
     """One raw HTML block (no blank line inside, so Markdown leaves it alone); cells are already HTML."""
+    body = (f"<tr{f' id={chr(34)}{attr(row_ids[i])}{chr(34)}' if row_ids and row_ids[i] else ''}>"
+            + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for i, row in enumerate(rows))
+    return "".join(table_html(header, body, css))
+
+
+def table_html(header: list[str], rows: Iterable[str], css: str, attributes: str = "") -> Iterator[str]:
+    """A table in parts, its rows (each a whole `<tr>` of HTML cells) taken as they come: `attributes` are
+    already HTML."""
     head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join(f"<tr{f' id={chr(34)}{attr(row_ids[i])}{chr(34)}' if row_ids and row_ids[i] else ''}>"
-                   + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for i, row in enumerate(rows))
-    table = f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return f'<div class="table-wrap">{table}</div>'
+    yield f'<div class="table-wrap"><table class="{css}"{attributes}><thead><tr>{head}</tr></thead><tbody>'
+    yield from rows
+    yield "</tbody></table></div>"
 
 
 def page_url(page: str) -> str:
@@ -46,8 +63,13 @@ def page_url(page: str) -> str:
 
 
 def href(src: str, dst: str, anchor: str = "") -> str:
-    rel = posixpath.relpath("/" + page_url(dst), "/" + page_url(src))
-    return ("./" if rel == "." else rel + "/") + (f"#{attr(anchor)}" if anchor else "")
+    """The link from the page `src` to the page `dst` (docs paths), relative, as short as it can be."""
+    here, there = page_url(src).split("/")[:-1], page_url(dst).split("/")[:-1]
+    same = 0
+    while same < min(len(here), len(there)) and here[same] == there[same]:
+        same += 1
+    rel = "../" * (len(here) - same) + "".join(part + "/" for part in there[same:])
+    return (rel or "./") + (f"#{attr(anchor)}" if anchor else "")
 
 
 def table_page(name: str) -> str:

@@ -11,10 +11,10 @@ import json
 import math
 from pathlib import Path
 
-from scripts.package import ROOT, Table
+from scripts.package import ROOT, Table, ident, literal
 from scripts.site.context import Site
 from scripts.site.html import attr, esc, external_link, href, shown_date
-from scripts.site.values import Lookup, date_field, one_line, precision, record_page
+from scripts.site.values import Lookup, date_field, one_line, record_page
 
 PAGE = "map.md"
 ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
@@ -23,6 +23,7 @@ WIDTH = 800
 VIEWS = [("The South Caucasus", 43.3, 38.3, 50.6, 42.0),
          ("Where the meetings took place", -12.0, 23.0, 84.0, 62.0)]
 COLOURS = {"area": "#D55E00", "place": "#0072B2"}
+PER_PLACE = 100  # records listed under a place; the table pages and the Query page have the others
 
 
 def place_tables(site: Site) -> list[Table]:
@@ -30,26 +31,39 @@ def place_tables(site: Site) -> list[Table]:
     return [t for t in site.package.tables if {"latitude", "longitude"} <= set(t.field_names)]
 
 
-def mentions(site: Site, look: Lookup, places: Table) -> tuple[dict[str, list[tuple[Table, dict]]], set[str]]:
-    """For each place, the records that name it (by a foreign key or in a list), and the places that are the
-    area of some record (named in an `x-listOf` field)."""
-    out: dict[str, list[tuple[Table, dict]]] = {}
-    areas: set[str] = set()
+def mention_sql(site: Site, places: Table) -> str | None:
+    """Per place: whether some record lists it as its area (`x-listOf`), how many records name it (by a foreign
+    key or in a list), and the latest PER_PLACE of them."""
+    parts = []
     for table in site.package.record_tables().values():
+        when = date_field(table)
+        given = when.rules.precision_field if when else None
+        date = f"CAST(t.{ident(when.name)} AS VARCHAR)" if when else "NULL"
+        exact = f"CAST(t.{ident(given)} AS VARCHAR)" if given else "'day'"
+        summary = "t.summary" if "summary" in table.field_names else "NULL"
         for f in table.fields:
-            fk = table.foreign_key(f.name)
-            ref = f.rules.list_of
+            fk, ref = table.foreign_key(f.name), f.rules.list_of
             if not ((fk and fk.resource == places.name) or (ref and ref.resource == places.name)):
                 continue
-            for row in look.rows[table.name].values():
-                if not row.get(f.name):
-                    continue
-                keys = row[f.name].split(ref.delimiter) if ref else [row[f.name]]
-                for key in keys:
-                    out.setdefault(key, []).append((table, row))
-                    if ref:
-                        areas.add(key)
-    return out, areas
+            column = f"t.{ident(f.name)}"
+            place = f"unnest(string_split({column}, {literal(ref.delimiter)}))" if ref else column
+            parts.append(f"SELECT {place} AS place, {'true' if ref else 'false'} AS area, "
+                         f"CAST(t.{ident(table.primary_key[0])} AS VARCHAR) AS record_id, {date} AS date, "
+                         f"{exact} AS date_precision, {summary} AS summary FROM {ident(table.name)} t "
+                         f"WHERE t.{ident(f.name)} IS NOT NULL")
+    if not parts:
+        return None
+    return (f"SELECT place, bool_or(area) AS area, count(*) AS records, list({{'record_id': record_id, 'date': date, "
+            f"'date_precision': date_precision, 'summary': summary}} ORDER BY date DESC NULLS LAST, record_id DESC)"
+            f"[1:{PER_PLACE}] AS latest FROM (SELECT place, record_id, bool_or(area) AS area, any_value(date) AS date, "
+            f"any_value(date_precision) AS date_precision, any_value(summary) AS summary "
+            f"FROM ({' UNION ALL '.join(parts)}) GROUP BY ALL) GROUP BY place")
+
+
+def mentions(site: Site, places: Table) -> dict[str, dict]:
+    """Place id → {area, records (how many), latest (oldest first)}."""
+    sql = mention_sql(site, places)
+    return {m["place"]: {**m, "latest": m["latest"][::-1]} for m in site.stream(sql)} if sql else {}
 
 
 def mercator(lon: float, lat: float) -> tuple[float, float]:
@@ -146,10 +160,9 @@ def outline_path(view: View, rings: list[list[tuple[float, float]]]) -> tuple[st
     return "".join(parts), best if best_area > 1500 else None
 
 
-def record_words(table: Table, row: dict) -> str:
-    when = date_field(table)
-    date = shown_date(row[when.name], precision(table, when, row)) if when and row.get(when.name) else "n.d."
-    return f"{date}: {one_line(row.get('summary') or row[table.primary_key[0]], 100)}"
+def record_words(row: dict) -> str:
+    date = shown_date(row["date"], row["date_precision"]) if row["date"] else "n.d."
+    return f"{date}: {one_line(row['summary'] or row['record_id'], 100)}"
 
 
 def draw(view: View, title: str, countries: list, marks: list[dict], unlabelled: View | None = None) -> str:
@@ -165,9 +178,9 @@ def draw(view: View, title: str, countries: list, marks: list[dict], unlabelled:
     dots = []
     for m in sorted(marks, key=lambda m: m["area"]):
         x, y = view.point(m["lon"], m["lat"])
-        radius = 4 + min(len(m["records"]), 30) ** 0.5 * 1.6
+        radius = 4 + min(m["records"], 30) ** 0.5 * 1.6
         colour = COLOURS["area" if m["area"] else "place"]
-        count = len(m["records"])
+        count = m["records"]
         hover = f"{m['name']}: {count} record{'s' if count != 1 else ''}"
         hover += " (area of a handover)" if m["area"] else ""
         dots.append(f'<a href="{attr(m["href"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
@@ -189,21 +202,23 @@ def map_markdown(site: Site) -> str:
         why = "no table with coordinates" if not tables else f"{ATLAS.name} not found (run npm ci)"
         return "\n".join(["# Map", "", f"No map: {esc(why)}.", ""])
     places = tables[0]
-    named, areas = mentions(site, look, places)
+    url_field = next((f.name for f in places.fields if f.is_url), None)
+    named = mentions(site, places)
     countries = country_rings(json.loads(ATLAS.read_text(encoding="utf-8")))
     key = places.primary_key[0]
     marks, missing = [], []
-    for row in look.rows[places.name].values():
-        pid, records = row[key], named.get(row[key], [])
-        if not records:
+    for row in site.rows(places.name):
+        pid, found = row[key], named.get(row[key])
+        if not found:
             continue
+        mark = {"id": pid, "name": look.name(places.name, pid), "area": found["area"], "records": found["records"],
+                "latest": found["latest"], "source": row.get(url_field) if url_field else None}
         if not (row.get("latitude") and row.get("longitude")):
-            missing.append(row)
+            missing.append(mark)
             continue
-        target = record_page(records[0][1][records[0][0].primary_key[0]]) if len(records) == 1 else None
-        marks.append({"id": pid, "name": look.name(places.name, pid), "lat": float(row["latitude"]),
-                      "lon": float(row["longitude"]), "area": pid in areas, "records": records,
-                      "href": href(PAGE, target) if target else f"#place-{pid}"})
+        target = record_page(found["latest"][0]["record_id"]) if found["records"] == 1 else None
+        marks.append(mark | {"lat": float(row["latitude"]), "lon": float(row["longitude"]),
+                             "href": href(PAGE, target) if target else f"#place-{pid}"})
     out = ["---", "hide:", "  - toc", "---", "", "# Map", "",
            "Every place of the package that has coordinates and that a record names, drawn when the site was built "
            "(country outlines: Natural Earth, 1:50m, through the world-atlas package). "
@@ -214,23 +229,22 @@ def map_markdown(site: Site) -> str:
         view = View(*box)
         shown = [m for m in marks if view.inside(m["lon"], m["lat"])]
         inner = View(*VIEWS[0][1:]) if i else None
-        out += [f"## {esc(title)}", "", f'<div class="map-wrap">{draw(view, title, countries, shown, inner)}</div>', ""]
+        drawn = f'<div class="map-wrap">{draw(view, title, countries, shown, inner)}</div>'
+        out += [f"## {esc(title)}", "", site.blocks.put(PAGE, [drawn]), ""]  # drawings: nothing to search
     outside = [m for m in marks if not any(View(*box).inside(m["lon"], m["lat"]) for _, *box in VIEWS)]
     if outside or missing:
-        names = [m["name"] for m in outside] + [look.name(places.name, r[key]) for r in missing]
-        out += [f"Not on these maps: {esc(', '.join(names))} (listed below).", ""]
+        out += [f"Not on these maps: {esc(', '.join(m['name'] for m in outside + missing))} (listed below).", ""]
     out += ["## Records by place", ""]
-    url_field = next((f.name for f in places.fields if f.is_url), None)
     items = []
-    for m in sorted(marks + [{"id": r[key], "name": look.name(places.name, r[key]), "records": named[r[key]],
-                              "area": r[key] in areas} for r in missing], key=lambda m: m["name"].casefold()):
-        links = "".join(f'<li><a href="{href(PAGE, record_page(r[t.primary_key[0]]))}">'
-                        f"{esc(record_words(t, r))}</a></li>" for t, r in m["records"])
-        source = look.rows[places.name][m["id"]].get(url_field) if url_field else None
-        where = f' <span class="meta">({external_link(source, "coordinates")})</span>' if source else ""
+    for m in sorted(marks + missing, key=lambda m: m["name"].casefold()):
+        links = "".join(f'<li><a href="{href(PAGE, record_page(r["record_id"]))}">{esc(record_words(r))}</a></li>'
+                        for r in m["latest"])
+        where = f' <span class="meta">({external_link(m["source"], "coordinates")})</span>' if m["source"] else ""
+        shown = f"{m['records']:,} record(s)" + (f", the latest {len(m['latest']):,} listed"
+                                                  if len(m["latest"]) < m["records"] else "")
         items.append(f'<li id="place-{attr(m["id"])}"><strong>{esc(m["name"])}</strong>{where}: '
-                     f'{len(m["records"])} record(s)<ul>{links}</ul></li>')
-    out += [f'<ul class="places">{"".join(items)}</ul>', ""]
+                     f'{shown}<ul>{links}</ul></li>')
+    out += [site.blocks.put(PAGE, ['<ul class="places">', *items, "</ul>"]), ""]  # a list of records: a block
     return "\n".join(out)
 
 

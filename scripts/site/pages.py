@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -12,35 +13,35 @@ from scripts.build import leading_comment
 from scripts.files import regular_files
 from scripts.query import QueryError, run_locked
 from scripts.site.console import query_link
-from scripts.site.context import Site, sql_file
+from scripts.site.context import SHOWN, Site, sql_file
 from scripts.site.html import attr, code, esc, external_link, href, html_table, shown_date, table_page
+from scripts.site.values import record_page
 
+PAGE, COOKBOOK = "bibliography.md", "cookbook.md"
 SHOWN_QUERY_ROWS = 100
 QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a query's file name, usable as its heading's anchor
 
 
 def bibliography_markdown(site: Site) -> str:
-    cited: dict[str, list[str]] = {}
-    for c in site.rows("citations"):
-        cited.setdefault(c["source_id"], []).append(c["record_id"])
-    kinds = {prefix: t.name for prefix, t in site.package.record_tables().items()}
-    names, rows = site.query(sql_file("bibliography"))
+    """Every source (the first SHOWN, by publisher), with the records that cite it."""
     items = []
-    for s in (dict(zip(names, row, strict=True)) for row in rows):
+    for s in islice(site.stream(sql_file("bibliography")), SHOWN):
         when = shown_date(s["published_date"], s["published_date_precision"]) if s["published_date"] else "n.d."
         via = f" Reproduces {esc(s['original_publisher'])}." if s["original_publisher"] else ""
-        by = ", ".join(f'<a href="{href("bibliography.md", table_page(kinds.get(r.split("-")[0], "")), r)}">'
-                       f"{esc(r)}</a>" for r in sorted(cited.get(s["source_id"], [])))
+        by = ", ".join(f'<a href="{href(PAGE, record_page(r))}">{esc(r)}</a>'
+                       for r in s["cited_by"] or [])
         items.append(f'<li id="{attr(s["source_id"])}"><strong>{esc(s["publisher"])}</strong> ({esc(when)}). '
                      f'{external_link(s["url"], s["title"] or s["url"])}.{via} '
                      f'<span class="meta">{esc(s["language"])} · {esc(s["kind"])} · '
                      f'{esc(s["publisher_kind"])} · side: {esc(s["side"])}</span>'
                      f'<br>Cited by: {by or "no record"}</li>')
+    sources, citations = site.count("sources"), site.count("citations")
+    shown = f"{sources:,} documents" if sources <= SHOWN else f"The first {SHOWN:,} of {sources:,} documents"
     return "\n".join(["# Sources", "",
-                      f"{len(items)} documents cited by {len(site.rows('citations'))} citations, sorted by publisher. "
+                      f"{shown} cited by {citations:,} citations, sorted by publisher. "
                       "Each entry links to the records that rest on it. Links open the original page. The side is "
                       "the publisher's (the original publisher's, for a copy): see the "
-                      f'<a href="{href("bibliography.md", table_page("publishers"))}">publishers</a>.', "",
+                      f'<a href="{href(PAGE, table_page("publishers"))}">publishers</a>.', "",
                       f'<ol class="bibliography">{"".join(items)}</ol>' if items else "No sources yet.", ""])
 
 
@@ -74,13 +75,14 @@ def cookbook_markdown(site: Site) -> str:
         count = f"More than {total:,} rows" if result.uncounted else f"{total:,} rows"
         more = f" The first {SHOWN_QUERY_ROWS} are shown." if result.cut else ""
         shown = [[esc("" if v is None else v) for v in row] for row in result.rows]
-        opens = f'<a href="{attr(query_link(text, "cookbook.md"))}">Open in the Query page</a>'
+        opens = f'<a href="{attr(query_link(text, COOKBOOK))}">Open in the Query page</a>'
         out += [f"## {esc(title or path.stem)} {{ #{path.stem} }}" if QUERY_NAME.fullmatch(path.stem) else
                 f"## {esc(title or path.stem)}", "", esc(about), "", f"{code('queries/' + path.name)} · {opens}", "",
                 "```sql", body.replace("```", "` ` `"), "```", "", f"{count}.{more}", "",
-                html_table([esc(h) for h in result.columns], shown, "result") if shown else "", ""]
+                site.blocks.put(COOKBOOK, [html_table([esc(h) for h in result.columns], shown, "result")])
+                if shown else "", ""]  # results: rows of data, not words to search
     return "\n".join(out if files else out + ["No queries yet.", ""])
 
 
 def write(site: Site, stage: Path) -> dict[str, str]:
-    return {"bibliography.md": bibliography_markdown(site), "cookbook.md": cookbook_markdown(site)}
+    return {PAGE: bibliography_markdown(site), COOKBOOK: cookbook_markdown(site)}

@@ -6,14 +6,17 @@ The record tables, the links between them and the citation table are all read fr
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from scripts.package import Table
-from scripts.site.context import Site
+from scripts.package import Field, Table, ident
+from scripts.site.context import BATCH, Site, text_columns, text_struct
 from scripts.site.html import attr, esc, external_link, href, shown_date
 from scripts.site.values import (
     LABEL_FIELDS,
+    Count,
     Lookup,
     citation_table,
     counts,
@@ -30,6 +33,9 @@ from scripts.site.values import (
 )
 
 CORRECTIONS = "methodology.md"
+SECTIONS = {"details": "Details", "linked-records": "Linked records", "claims-about-this-record":
+            "Claims about this record", "sources": "Sources", "cite-this-record": "Cite this record"}  # anchor: title
+TAG = re.compile(r"<[^>]*>")
 
 
 def heading(look: Lookup, table: Table, row: dict) -> str:
@@ -42,27 +48,49 @@ def heading(look: Lookup, table: Table, row: dict) -> str:
     return f"{kind_name(table)}, {date}" + (f": {' · '.join(dict.fromkeys(shown[:2]))}" if shown else "")
 
 
-def facts(look: Lookup, table: Table, row: dict, page: str) -> tuple[str, list[str]]:
-    """Every field but the key and the summary as a definition list, and the names of the empty ones."""
+@dataclass(frozen=True)
+class Fact:
+    """How one field of a table shows on its records' pages: a count (its qualifier's field stands for the
+    figure) or a value, with its words as HTML."""
+
+    field: Field
+    label: str
+    term: str  # the <dt>, its description on hover
+    count: Count | None = None
+
+
+def fact_plan(table: Table) -> list[Fact]:
+    """The table's facts in field order: every field but the key, the summary and those shown as part of another."""
     skip = folded(table) | set(table.primary_key) | {"summary"}
     by_qualifier = {c.qualifier.name: c for c in counts(table)}
-    items, empty = [], []
+    plan = []
     for f in table.fields:
         if f.name in by_qualifier:
             count = by_qualifier[f.name]
             name = count.parts[0].name.rsplit("_", 1)[0] if "_" in count.parts[0].name else count.parts[0].name
-            items.append(f"<dt>{esc(words(name))}</dt><dd>{esc(count.text(row))}</dd>")
-            continue
-        if f.name in skip:
-            continue
-        shown = value_html(look, table, f, row, page)
-        if f.type.name == "date" and shown and precision(table, f, row) != "day":
-            shown += f' <span class="meta">(known to the {esc(precision(table, f, row))})</span>'
-        if shown:
-            items.append(f'<dt title="{attr(f.description)}">{esc(words(f.name))}</dt><dd>{shown}</dd>')
+            plan.append(Fact(f, esc(words(name)), f"<dt>{esc(words(name))}</dt>", count))
+        elif f.name not in skip:
+            plan.append(Fact(f, esc(words(f.name)), f'<dt title="{attr(f.description)}">{esc(words(f.name))}</dt>'))
+    return plan
+
+
+def facts(look: Lookup, table: Table, row: dict, page: str, plan: list[Fact]) -> tuple[str, list[str], str]:
+    """Every fact of `plan` (`fact_plan(table)`) as a definition list, the names of the empty ones, and the list
+    as words for the search index (`label: value · …`, HTML)."""
+    items, empty, said = [], [], []
+    for fact in plan:
+        if fact.count:
+            shown = esc(fact.count.text(row))
         else:
-            empty.append(words(f.name).lower())
-    return f'<dl class="record-facts">{"".join(items)}</dl>', empty
+            shown = value_html(look, table, fact.field, row, page)
+            if fact.field.type.name == "date" and shown and precision(table, fact.field, row) != "day":
+                shown += f' <span class="meta">(known to the {esc(precision(table, fact.field, row))})</span>'
+        if shown:
+            items.append(f"{fact.term}<dd>{shown}</dd>")
+            said.append(f"{fact.label}: {' '.join((TAG.sub(' ', shown) if '<' in shown else shown).split())}")
+        else:
+            empty.append(words(fact.field.name).lower())
+    return f'<dl class="record-facts">{"".join(items)}</dl>', empty, " · ".join(said)
 
 
 def entry(look: Lookup, table: Table, row: dict, page: str) -> str:
@@ -79,20 +107,49 @@ def entry(look: Lookup, table: Table, row: dict, page: str) -> str:
             + (f" · {esc(' → '.join(who))}" if who else "") + (f": {esc(text)}" if text else "") + "</li>")
 
 
-def incoming(site: Site, look: Lookup, table: Table) -> dict[str, list[tuple[Table, str, dict]]]:
-    """For each record id of `table`, the records (of any record table) that point at it, with the field."""
-    out: dict[str, list[tuple[Table, str, dict]]] = {}
+def incoming_fields(site: Site, table: Table) -> list[tuple[Table, str]]:
+    """The fields of record tables (`table`'s own too) that point at a record of `table`: by a foreign key, or
+    by `x-referencesAny` (a claim's record)."""
+    out = []
     for other in site.package.record_tables().values():
         for f in other.fields:
             fk = other.foreign_key(f.name)
-            hits = (fk is not None and fk.resource == table.name) or \
-                any(t.resource == table.name for t in f.rules.references_any)
-            if not hits:
-                continue
-            for row in look.rows[other.name].values():
-                if row.get(f.name):
-                    out.setdefault(row[f.name], []).append((other, f.name, row))
+            if (fk is not None and fk.resource == table.name) or \
+                    any(t.resource == table.name for t in f.rules.references_any):
+                out.append((other, f.name))
     return out
+
+
+def citation_parts(site: Site, look: Lookup) -> tuple[Table, Field, Table, str] | None:
+    """The citation table, its record field, the source table and the citation's source field."""
+    found = citation_table(site.package)
+    if not found:
+        return None
+    table, record_field = found
+    source_fk = next(fk for fk in table.foreign_keys if fk.resource not in look.records
+                     and fk.fields[0] in table.primary_key)
+    return table, record_field, site.package.table(source_fk.resource), source_fk.fields[0]
+
+
+def record_sql(site: Site, look: Lookup, table: Table) -> str:
+    """Each record of `table` (as text) with, in the columns `cited` and `in_<n>`, the citations with their
+    sources and the records of each incoming field: one query, read a batch of pages at a time."""
+    key = ident(table.primary_key[0])
+    columns, joins = [text_columns(table, "t")], []
+    if parts := citation_parts(site, look):
+        cites, record_field, source, source_field = parts
+        row = f"{{'c': {text_struct(cites, 'c')}, 's': {text_struct(source, 's')}}}"
+        by = ident(source_field)
+        joins.append(f"LEFT JOIN (SELECT c.{ident(record_field.name)} AS id, list({row} ORDER BY c.{by}) AS found "
+                     f"FROM {ident(cites.name)} c JOIN {ident(source.name)} s "
+                     f"ON s.{ident(source.primary_key[0])} = c.{by} GROUP BY 1) cited ON cited.id = t.{key}")
+        columns.append("cited.found AS cited")
+    for n, (other, name) in enumerate(incoming_fields(site, table)):
+        joins.append(f"LEFT JOIN (SELECT o.{ident(name)} AS id, list({text_struct(other, 'o')} "
+                     f"ORDER BY o.{ident(other.primary_key[0])}) AS found FROM {ident(other.name)} o "
+                     f"WHERE o.{ident(name)} IS NOT NULL GROUP BY 1) in_{n} ON in_{n}.id = t.{key}")
+        columns.append(f"in_{n}.found AS in_{n}")
+    return f"SELECT {', '.join(columns)} FROM {ident(table.name)} t {' '.join(joins)} ORDER BY t.{key}"
 
 
 def source_line(site: Site, look: Lookup, source: Table, row: dict, page: str) -> str:
@@ -114,21 +171,17 @@ def source_line(site: Site, look: Lookup, source: Table, row: dict, page: str) -
             + (f' <span class="meta">{esc(" · ".join(meta))}</span>' if meta else ""))
 
 
-def sources_html(site: Site, look: Lookup, record_id: str, cited: dict, page: str) -> str:
-    found = citation_table(site.package)
-    if not found:
+def sources_html(site: Site, look: Lookup, parts: tuple | None, cited: list[dict] | None, page: str) -> str:
+    """The record's sources, each with the citation's own fields (a claimant, a page) when it has any (`parts`:
+    `citation_parts`)."""
+    if not parts:
         return "<p>No citation table.</p>"
-    table, record_field = found
-    source_fk = next(fk for fk in table.foreign_keys if fk.resource not in look.records
-                     and fk.fields[0] in table.primary_key)
-    source = site.package.table(source_fk.resource)
+    table, record_field, source, source_field = parts
     items = []
-    for c in cited.get(record_id, []):
-        row = look.rows[source.name].get(c[source_fk.fields[0]])
-        if row is None:
-            continue
-        extra = [f"{esc(words(f.name))}: {value_html(look, table, f, c, page)}" for f in table.fields
-                 if f.name not in (record_field.name, source_fk.fields[0]) and c.get(f.name)]
+    for c in cited or []:
+        citation, row = c["c"], c["s"]
+        extra = [f"{esc(words(f.name))}: {value_html(look, table, f, citation, page)}" for f in table.fields
+                 if f.name not in (record_field.name, source_field) and citation.get(f.name)]
         items.append(f'<li id="{attr(row[source.primary_key[0]])}">{source_line(site, look, source, row, page)}'
                      + (f'<br><span class="meta">{" · ".join(extra)}</span>' if extra else "") + "</li>")
     return f'<ol class="record-sources">{"".join(items)}</ol>' if items else "<p>No source recorded.</p>"
@@ -153,47 +206,87 @@ def correction_link(site: Site, key: str, page: str) -> str:
     return f"{external_link(issue, 'report a correction')} ({how})"
 
 
-def record_markdown(site: Site, look: Lookup, table: Table, row: dict, links_in: dict, cited: dict) -> str:
+def section(anchor: str, *body: str) -> str:
+    """A second-level heading of SECTIONS with its permalink, as MkDocs writes one, and what follows it."""
+    return (f'<h2 id="{anchor}">{esc(SECTIONS[anchor])}<a class="headerlink" href="#{anchor}" '
+            'title="Permanent link">&para;</a></h2>' + "".join(body))
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """What `shell.write_records` needs to write one record's page and its search entry; every text is HTML."""
+
+    key: str
+    title: str  # plain text: the page's <title> and <h1>, escaped where they are written
+    body: str
+    search_text: str
+    sections: frozenset[str]  # the anchors of SECTIONS the body has
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every page of one record table reads from the model, worked out once for the table."""
+
+    table: Table
+    links: list[tuple[Table, str]]  # incoming_fields
+    facts: list[Fact]  # fact_plan
+    citations: tuple | None  # citation_parts
+
+
+def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict) -> RecordPage:
+    table = plan.table
     key = row[table.primary_key[0]]
     page = record_page(key)
     title = heading(look, table, row)
-    facts_html, empty = facts(look, table, row, page)
+    facts_html, empty, said = facts(look, table, row, page, plan.facts)
     about, others = [], []
-    for other, field, r in links_in.get(key, []):
-        (about if other.field(field).rules.references_any else others).append(entry(look, other, r, page))
+    for n, (other, field) in enumerate(plan.links):
+        for r in row[f"in_{n}"] or []:
+            (about if other.field(field).rules.references_any else others).append(entry(look, other, r, page))
+    cited = row.get("cited") or []
     table_link = f'<a href="{href(page, f"tables/{table.name}.md")}">{esc(table.title or table.name)}</a>'
-    out = [f"# {esc(title)}", "",
-           f"<p>{esc(row.get('summary') or '')}</p>", "",
+    summary = f"<p>{esc(row.get('summary') or '')}</p>"
+    out = [summary,  # the shell's <h1> is the title
            f'<p class="meta">Record <code>{esc(key)}</code> of {table_link} · '
-           f'<a href="#sources">{len(cited.get(key, []))} source(s)</a> · '
-           f"{correction_link(site, key, page)}</p>", "",
-           "## Details", "", facts_html, ""]
+           f'<a href="#sources">{len(cited)} source(s)</a> · {correction_link(site, key, page)}</p>',
+           section("details", facts_html)]
     if empty:
-        out += [f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>', ""]
+        out.append(f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>')
     if others:
-        out += ["## Linked records { data-search-exclude }", "", f'<ul class="record-links">{"".join(others)}</ul>', ""]
+        out.append(section("linked-records", f'<ul class="record-links">{"".join(others)}</ul>'))
     if about:
-        out += ["## Claims about this record { data-search-exclude }", "",
-                f"{len(about)} attributed claim(s) refer to this record.", "",
-                f'<ul class="record-links">{"".join(about)}</ul>', ""]
-    out += ["## Sources { #sources data-search-exclude }", "", sources_html(site, look, key, cited, page), "",
-            "## Cite this record { data-search-exclude }", "",
-            f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p></blockquote>', ""]
-    return "\n".join(out)
+        out.append(section("claims-about-this-record",
+                           f"<p>{len(about)} attributed claim(s) refer to this record.</p>",
+                           f'<ul class="record-links">{"".join(about)}</ul>'))
+    out += [section("sources", sources_html(site, look, plan.citations, cited, page)),
+            section("cite-this-record",
+                    f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p></blockquote>')]
+    sections = frozenset(["details", "sources", "cite-this-record"] + (["linked-records"] if others else [])
+                         + (["claims-about-this-record"] if about else []))
+    return RecordPage(key, title, "\n".join(out), f"{summary} <p>{said}</p>", sections)
 
 
-def write(site: Site, stage: Path) -> dict[str, str]:
-    """One page per record of every record table."""
+def referenced_records(table: Table, rows: list[dict]) -> set[str]:
+    """The record ids the values of these rows name (their summaries make the links' words)."""
+    fields = [f.name for f in table.fields if f.rules.references_any or table.foreign_key(f.name)]
+    return {r[n] for r in rows for n in fields if r.get(n)}
+
+
+def pages(site: Site) -> Iterator[RecordPage]:
+    """Every record's page, table by table, in key order, built a batch of records at a time."""
     look = Lookup(site)
-    cited: dict[str, list[dict]] = {}
-    if found := citation_table(site.package):
-        table, field = found
-        for c in site.rows(table.name):
-            cited.setdefault(c[field.name], []).append(c)
-    (stage / "records").mkdir(exist_ok=True)
-    pages = {}
     for table in site.package.record_tables().values():
-        links_in = incoming(site, look, table)
-        for row in look.rows[table.name].values():
-            pages[record_page(row[table.primary_key[0]])] = record_markdown(site, look, table, row, links_in, cited)
-    return pages
+        plan = Plan(table, incoming_fields(site, table), fact_plan(table), citation_parts(site, look))
+        batch: list[dict] = []
+        for row in site.stream(record_sql(site, look, table)):
+            batch.append(row)
+            if len(batch) == BATCH:
+                yield from batch_pages(site, look, plan, batch)
+                batch = []
+        yield from batch_pages(site, look, plan, batch)
+
+
+def batch_pages(site: Site, look: Lookup, plan: Plan, batch: list[dict]) -> Iterator[RecordPage]:
+    look.prefetch(referenced_records(plan.table, batch))
+    for row in batch:
+        yield record_page_of(site, look, plan, row)

@@ -10,8 +10,19 @@ from pathlib import Path
 from scripts.package import ROOT, Field, Table
 from scripts.rules import field_words
 from scripts.site.console import query_link, table_query
-from scripts.site.context import Site
-from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, shown_date, table_page
+from scripts.site.context import SHOWN, Site
+from scripts.site.html import (
+    attr,
+    code,
+    esc,
+    external_link,
+    href,
+    html_table,
+    prose,
+    shown_date,
+    table_html,
+    table_page,
+)
 from scripts.site.values import (
     Lookup,
     counts,
@@ -79,11 +90,16 @@ def linked(site: Site, table: Table, field: Field, value: str, page: str) -> str
 
 
 def records(site: Site, table: Table, page: str) -> str:
-    rows = site.rows(table.name)
+    """The table's rows, the first SHOWN in key order, as one block (`context.Blocks`)."""
     header = [f'<a href="#field-{attr(f.name)}">{esc(f.name)}</a>' for f in table.fields]
-    body = [[cell(site, table, f, r[f.name], page) for f in table.fields] for r in rows]
-    ids = [r[table.primary_key[0]] for r in rows] if len(table.primary_key) == 1 else None
-    return html_table(header, body, "records", ids)
+    keyed = len(table.primary_key) == 1
+
+    def lines():
+        for r in site.rows(table.name, limit=SHOWN):
+            key = f' id="{attr(r[table.primary_key[0]])}"' if keyed else ""
+            yield f"<tr{key}>" + "".join(f"<td>{cell(site, table, f, r[f.name], page)}</td>" for f in table.fields) \
+                + "</tr>"
+    return site.blocks.put(page, table_html(header, lines(), "records"))
 
 
 def party_table(site: Site) -> str | None:
@@ -95,37 +111,37 @@ def party_table(site: Site) -> str | None:
 
 
 def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
-    """A compact list of the records: date at its precision, one line, who, each code list and each count;
-    docs/assets/explorer.js adds sorting, search and filters in the browser."""
+    """A compact list of the records, the latest SHOWN by date (oldest first): date at its precision, one line,
+    who, each code list and each count; docs/assets/explorer.js adds sorting, search and filters in the
+    browser. One block (`context.Blocks`)."""
     when, parties = date_field(table), party_table(site)
     who = [fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource == parties]
     codes = [f for f in table.fields if f.codes and f.name not in folded(table)]
     header = (["Date"] if when else []) + ["Record"] + (["Who"] if who else []) \
         + [esc(words(f.name)) for f in codes] + [esc(words(c.parts[0].name.rsplit("_", 1)[0])) for c in counts(table)]
-    rows, ids = [], []
-    ordered = sorted(look.rows[table.name].values(), key=lambda r: (r.get(when.name) or "") if when else "")
-    for r in ordered:
-        key = r[table.primary_key[0]]
-        cells = [f'<span class="nw">{esc(shown_date(r[when.name], precision(table, when, r)))}</span>'
-                 if r.get(when.name) else ""] if when else []
-        line = one_line(r.get("summary") or "", 150) or key
-        cells.append(f'<a href="{href(page, record_page(key))}">{esc(line)}</a> <code class="rid">{esc(key)}</code>')
-        if who:
-            cells.append(esc(PARTS.join(names_of(look, table, r, parties))))
-        cells += [f'<span title="{attr(f.label(r[f.name]))}">{esc(r[f.name].replace("_", " "))}</span>'
-                  if r.get(f.name) else "" for f in codes]
-        cells += [esc(c.text(r)) for c in counts(table)]
-        rows.append(cells)
-        ids.append(key)
     first = 1 if when else 0
     config = {"codes": [first + 1 + (1 if who else 0) + i for i in range(len(codes))]}
     if when:
         config["date"] = 0
     if who:
         config["party"] = first + 1
-    listing = html_table(header, rows, "records explorer", ids)
-    return listing.replace('<table class="records explorer"',
-                           f'<table class="records explorer" data-explorer="{attr(json.dumps(config))}"', 1)
+
+    def lines():
+        for r in site.rows(table.name, [when.name] if when else [], limit=SHOWN, last=True):
+            key = r[table.primary_key[0]]
+            cells = [f'<span class="nw">{esc(shown_date(r[when.name], precision(table, when, r)))}</span>'
+                     if r.get(when.name) else ""] if when else []
+            line = one_line(r.get("summary") or "", 150) or key
+            cells.append(f'<a href="{href(page, record_page(key))}">{esc(line)}</a> '
+                         f'<code class="rid">{esc(key)}</code>')
+            if who:
+                cells.append(esc(PARTS.join(names_of(look, table, r, parties))))
+            cells += [f'<span title="{attr(f.label(r[f.name]))}">{esc(r[f.name].replace("_", " "))}</span>'
+                      if r.get(f.name) else "" for f in codes]
+            cells += [esc(c.text(r)) for c in counts(table)]
+            yield f'<tr id="{attr(key)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    return site.blocks.put(page, table_html(header, lines(), "records explorer",
+                                            f' data-explorer="{attr(json.dumps(config))}"'))
 
 
 def copy_vendor(stage: Path) -> None:
@@ -150,8 +166,8 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
     page = table_page(table.name)
     is_record = table.name in look.records
     referenced_by = sorted({t.name for t, _ in site.package.referencing(table)})
-    n = site.frames[table.name].height
-    facts = [f"**Rows:** {n}",
+    n = site.count(table.name)
+    facts = [f"**Rows:** {n:,}",
              "**Primary key:** " + (" + ".join(f"`{k}`" for k in table.primary_key) or "none"),
              "**Download:** " + download_links(site, table, page),
              f'**Query:** <a href="{attr(query_link(table_query(table.name), page))}">in the browser</a>']
@@ -162,7 +178,9 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
         f"# {esc(table.title or table.name)}", "", esc(table.description), "",
         " · ".join(facts), "",
         *(["## Records", "",
-            f"All {n} records, oldest first. Each line opens the record's page, with every field and its sources. "
+            (f"All {n:,} records, oldest first." if n <= SHOWN else
+             f"The latest {SHOWN:,} of {n:,} records by date, oldest first; {more(site, table, page)}.")
+            + " Each line opens the record's page, with every field and its sources. "
             "Sort by a column heading, search, or filter by a code, a party or a date range.", "",
             record_list(site, look, table, page) if n else "No records yet.", ""] if is_record else []),
         "## Data dictionary", "",
@@ -170,13 +188,24 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
         "be empty; an empty cell means the sources do not give the value.", "",
         dictionary(site, table, page), "",
         *(["## Records", "",
-        f"All {n} rows of `{table.path}`, in file order. Hover over a code to read its meaning.", "",
+        (f"All {n:,} rows of `{table.path}`, in key order." if n <= SHOWN else
+         f"The first {SHOWN:,} of {n:,} rows of `{table.path}`, in key order; {more(site, table, page)}.")
+        + " Hover over a code to read its meaning.", "",
         records(site, table, page) if n else "No records yet.", ""] if not is_record else [])])
+
+
+def more(site: Site, table: Table, page: str) -> str:
+    """Where the rows a list leaves out are: a page per record (for a record table), the downloads, the Query
+    page."""
+    query = f'<a href="{attr(query_link(table_query(table.name), page))}">the Query page</a>'
+    own = "every record has its own page, which the search box finds, and " if table.name in {
+        t.name for t in site.package.record_tables().values()} else ""
+    return f"{own}every row is in the downloads above and on {query}"
 
 
 def tables_index(site: Site) -> str:
     rows = [[f'<a href="{href(TABLES_ENTRY, table_page(t.name))}">{esc(t.title or t.name)}</a>', code(t.name),
-             str(site.frames[t.name].height), esc(t.description)] for t in site.package.tables]
+             f"{site.count(t.name):,}", esc(t.description)] for t in site.package.tables]
     return "\n".join(["# Tables", "",
                       "The package is a set of CSV tables joined by identifiers. Each table has a page with its "
                       "data dictionary and all its records.", "",

@@ -9,11 +9,12 @@ import json
 from pathlib import Path
 
 from scripts import charts
-from scripts.site.context import Site, sql_file
-from scripts.site.html import attr, esc, href, html_table, shown_date
+from scripts.site.context import SHOWN, Site, sql_file
+from scripts.site.html import attr, esc, href, shown_date, table_html
 from scripts.site.values import kind_name, long_date, one_line, record_page
 
 PAGE = "timeline.md"
+BARS = 40  # bars of one panel of the mines chart: the latest; its CSV files have every row
 
 
 def csv_bytes(header: list[str], rows: list[tuple]) -> bytes:
@@ -33,20 +34,28 @@ def mines_panels(site: Site) -> tuple[list, list, list, list]:
     h_header, handovers = site.query(sql_file("mines_per_handover"))
     c_header, claimed = site.query(sql_file("mines_claimed"))
     bars = []
-    for hid, day, precision, giver, taker, low, best, high, qualifier in handovers:
+    for hid, day, precision, giver, taker, low, best, high, qualifier in handovers[-BARS:]:
         when = shown_date(day, precision)
         figure = f"{best:,} mines ({str(qualifier).replace('_', ' ')})" if best is not None else "no figure reported"
         words = f"{hid}, {long_date(day, precision)}: {giver} to {taker}, {figure}"
         bars.append((f"{when} {hid}", low, best, high, words))
     panels = [("Reported on the maps of each handover", "mines", bars)]
     for unit in sorted(dict.fromkeys(r[8] for r in claimed), key=lambda u: u != "mines"):
-        rows = [r for r in claimed if r[8] == unit]
+        rows = [r for r in claimed if r[8] == unit][-BARS:]
         panel = [(f"{shown_date(r[1], r[2])} {r[3]}", None, r[6], None,
                   f"{r[0]}, {long_date(r[1], r[2])}: {r[3]}{' (' + r[4] + ')' if r[4] else ''} said "
                   f"{r[6]:,.0f} {unit} ({str(r[7] or '').replace('_', ' ')})"
                   + (f", about {r[9]}" if r[9] else "")) for r in rows]
         panels.append((f"Totals claimed, by claimant ({unit})", unit, panel))
     return panels, [h_header, handovers], [c_header, claimed], handovers
+
+
+def cut_words(site: Site) -> str:
+    """What the mines chart leaves out when a panel would have more than BARS bars."""
+    _, (counts,) = site.query(sql_file("mines_chart_sizes"))
+    if max(counts) <= BARS:
+        return ""
+    return f" Each panel shows the latest {BARS} bars; the CSV files have every row."
 
 
 def write_charts(site: Site, folder: Path) -> tuple[int, int, int]:
@@ -81,21 +90,27 @@ def chart(name: str, alt: str, downloads: list[tuple[str, str]], css: str = "") 
 
 
 def chronology(site: Site) -> list[str]:
-    _, events = site.query(sql_file("chronology"))
+    """The latest SHOWN records of the events view, oldest first, as one block (`context.Blocks`)."""
     kinds = {t.name: kind_name(t) for t in site.package.record_tables().values()}
-    rows, ids = [], []
-    for rid, kind, d, p, summary, status in events:
-        rows.append([f'<span class="nw">{esc(shown_date(d, p))}</span>',
-                     f'<a href="{href(PAGE, record_page(rid))}">{esc(one_line(summary or rid, 150))}</a> '
+
+    def lines():
+        for e in site.stream(sql_file("chronology"), [SHOWN]):
+            rid = e["record_id"]
+            cells = [f'<span class="nw">{esc(shown_date(e["date"], e["date_precision"]))}</span>',
+                     f'<a href="{href(PAGE, record_page(rid))}">{esc(one_line(e["summary"] or rid, 150))}</a> '
                      f'<code class="rid">{esc(rid)}</code>',
-                     esc(kinds.get(kind, kind)), esc(str(status or "").replace("_", " "))])
-        ids.append(rid)
-    if not rows:
+                     esc(kinds.get(e["record_type"], e["record_type"])),
+                     esc(str(e["record_status"] or "").replace("_", " "))]
+            yield f'<tr id="{attr(rid)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    total = site.query("SELECT count(*) FROM events")[1][0][0]
+    if not total:
         return ["No records yet.", ""]
-    table = html_table(["Date", "Record", "Kind", "Status"], rows, "chronology explorer", ids)
     config = attr(json.dumps({"date": 0, "codes": [2, 3]}))
-    return [table.replace('<table class="chronology explorer"',
-                          f'<table class="chronology explorer" data-explorer="{config}"', 1), ""]
+    shown = [] if total <= SHOWN else [
+        f"The latest {SHOWN:,} of {total:,} records are listed; the table pages, the record pages and the "
+        "Query page have them all.", ""]
+    return shown + [site.blocks.put(PAGE, table_html(["Date", "Record", "Kind", "Status"], lines(),
+                                                     "chronology explorer", f' data-explorer="{config}"')), ""]
 
 
 def timeline_markdown(site: Site, folder: Path) -> str:
@@ -120,7 +135,7 @@ def timeline_markdown(site: Site, folder: Path) -> str:
         "",
         "Top: the figure the sources report for the maps of each handover, with its range where they give one "
         f"({no_mines} handovers have no reported figure). Below: the totals claimed by each side, as attributed "
-        "claims; they are what the claimant said, not a sum of the handovers.", "",
+        f"claims; they are what the claimant said, not a sum of the handovers.{cut_words(site)}", "",
         "## People transferred per month", "",
         chart("people-per-month.svg", "Bar chart: people transferred per month, by direction",
               [("people-per-month.csv", "people per month (CSV)")]), "",

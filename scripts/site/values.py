@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scripts.package import Field, Package, Table
+from scripts.package import Field, Package, Table, ident
 from scripts.site.context import Site
 from scripts.site.html import attr, esc, external_link, href
 
@@ -115,21 +115,27 @@ def folded(table: Table) -> set[str]:
 
 
 class Lookup:
-    """Every row of every table by primary key, and the name to show for it."""
+    """The name to show for a row of a reference table and the summary of a record, read from the database as
+    they are needed: a reference table whole (they are short lists: parties, places, publishers), a record's
+    summary for the ids `prefetch` is given (a batch of pages at a time)."""
 
     def __init__(self, site: Site):
         self.site = site
         self.package = site.package
-        self.rows: dict[str, dict[str, dict]] = {}
-        for t in self.package.tables:
-            if len(t.primary_key) == 1:
-                self.rows[t.name] = {r[t.primary_key[0]]: r for r in site.rows(t.name)}
         self.records = {t.name for t in self.package.record_tables().values()}
-        self.table_of = {rid: t for t in self.records for rid in self.rows.get(t, {})}
+        self.loaded: dict[str, dict[str, dict]] = {}
+        self.summaries: dict[str, str] = {}
+
+    def row(self, table: str, key: str) -> dict | None:
+        if table not in self.loaded:
+            t = self.package.table(table)
+            self.loaded[table] = {r[t.primary_key[0]]: r for r in self.site.rows(table)} \
+                if len(t.primary_key) == 1 else {}
+        return self.loaded[table].get(key)
 
     def name(self, table: str, key: str) -> str:
         """The row's name (its `name` or `title` field, else the names of what it refers to), else its key."""
-        row = self.rows.get(table, {}).get(key)
+        row = self.row(table, key)
         if row is None:
             return key
         for f in LABEL_FIELDS:
@@ -141,10 +147,33 @@ class Lookup:
                 return self.name(fk.resource, row[fk.fields[0]])
         return key
 
+    def table_of(self, record_id: str) -> str | None:
+        table = self.package.record_table(record_id)
+        return table.name if table else None
+
+    def prefetch(self, ids: set[str]) -> None:
+        """Keep the summaries of these records, and only these."""
+        self.summaries = self.fetch_summaries(ids)
+
+    def fetch_summaries(self, ids: set[str]) -> dict[str, str]:
+        """Record id → summary: one query per record table."""
+        by_table: dict[str, list[str]] = {}
+        for rid in ids:
+            if (table := self.table_of(rid)) in self.records:
+                by_table.setdefault(table, []).append(rid)
+        out = {}
+        for table, keys in by_table.items():
+            t = self.package.table(table)
+            if "summary" in t.field_names:
+                key = ident(t.primary_key[0])
+                out.update(self.site.query(f"SELECT {key}, summary FROM {ident(table)} WHERE {key} IN "
+                                           "(SELECT unnest(?::VARCHAR[]))", [sorted(keys)])[1])
+        return out
+
     def summary(self, record_id: str) -> str:
-        table = self.table_of.get(record_id)
-        row = self.rows.get(table, {}).get(record_id, {}) if table else {}
-        return row.get("summary") or ""
+        if record_id not in self.summaries:
+            self.summaries.update(self.fetch_summaries({record_id}) or {record_id: ""})
+        return self.summaries.get(record_id) or ""
 
 
 def who(look: Lookup, table: Table, row: dict, resource: str | None = None) -> list[str]:
@@ -178,7 +207,7 @@ def value_html(look: Lookup, table: Table, field: Field, row: dict, page: str) -
     if fk := table.foreign_key(field.name):
         return reference_html(look, fk.resource, value, page)
     if field.rules.references_any:
-        target = look.table_of.get(value)
+        target = look.table_of(value)
         return reference_html(look, target, value, page) if target else esc(value)
     if ref := field.rules.list_of:
         return ", ".join(reference_html(look, ref.resource, v, page) for v in value.split(ref.delimiter))
