@@ -28,7 +28,7 @@ def database(real_build):
 @pytest.fixture(scope="module")
 def page(browser, real_base):
     """The Query page opened by a link with a query in its address."""
-    context = browser.new_context()
+    context = browser.new_context(accept_downloads=True)
     yield Console(context, real_base, f"#sql={quote(FIRST, safe='')}")
     context.close()
 
@@ -36,7 +36,7 @@ def page(browser, real_base):
 @pytest.fixture
 def fresh(browser, real_base):
     """A tab of its own, for a test that needs a page that has run nothing."""
-    context = browser.new_context()
+    context = browser.new_context(accept_downloads=True)
     yield lambda arrive="": Console(context, real_base, arrive)
     context.close()
 
