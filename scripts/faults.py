@@ -56,7 +56,7 @@ class Planting:
     def plain(self, t: Table, f: Field) -> bool:
         """No key and no rule that ties it to another field: a fault here is a fault of one kind."""
         return (f.name not in t.primary_key and t.foreign_key(f.name) is None
-                and replace(f.rules, precision_field=None, neutral=False) == FieldRules()
+                and replace(f.rules, precision_field=None, neutral=False, speaks_to_readers=False) == FieldRules()
                 and not any(f.name in g.rules.siblings() for g in t.fields if g is not f))
 
     def write(self) -> None:

@@ -42,11 +42,11 @@ class Generator:
         self.sizes = sizes
         self.rng = np.random.default_rng(seed)
         self.frames: dict[str, pl.DataFrame] = {}
-        terms = package.loaded_terms
-        loaded = re.compile(r"(?i)\b(" + "|".join(map(re.escape, terms)) + r")\b") if terms else None
+        terms = package.loaded_terms + package.process_terms
+        barred = re.compile(r"(?i)\b(" + "|".join(map(re.escape, terms)) + r")\b") if terms else None
         repeated = re.compile(r"(?i)\b([a-z]+)\W+\1\b")
         self.texts = [t for t in (self.sentence() for _ in range(400))
-                      if not (loaded and loaded.search(t)) and not repeated.search(t)]
+                      if not (barred and barred.search(t)) and not repeated.search(t)]
 
     def sentence(self) -> str:
         words = list(self.rng.choice(WORDS, size=int(self.rng.integers(6, 24))))

@@ -125,7 +125,12 @@ def test_a_version_that_could_be_a_path_is_refused(package, capsys):
 def test_an_unknown_package_level_key_is_refused(package, capsys):
     edit_json(package, "datapackage.json", lambda d: d.update({"x-loadedTerm": []}))
     assert_refused(package, capsys, "datapackage.json: unknown key(s) x-loadedTerm (known: x-completeThrough, "
-                                    "x-loadedTerms)")
+                                    "x-loadedTerms, x-processTerms)")
+
+
+def test_process_terms_that_are_not_a_list_of_words_are_refused(package, capsys):
+    edit_json(package, "datapackage.json", lambda d: d.update({"x-processTerms": ["fact sheet", " "]}))
+    assert_refused(package, capsys, "datapackage.json::x-processTerms: must be a list of non-empty strings")
 
 
 def test_a_schema_file_that_is_a_symbolic_link_is_refused(package, capsys):

@@ -341,6 +341,26 @@ def test_loaded_term_outside_a_claim_is_rejected_naming_the_term(package, capsys
                                      "a claim's summary, attributed")
 
 
+@pytest.mark.parametrize(("table", "field", "text", "term"), [
+    ("meetings", "uncertainty_note", "Date from the research fact sheet.", "research fact"),
+    ("claims", "summary", "Not found in the search; We Searched the archive.", "Not found in the search"),
+    ("publishers", "note", "Its side was set in the curation pass.", "curation pass"),
+    ("sources", "note", "Only the stored copy gives the date.", "stored copy"),
+])
+def test_words_of_our_tools_or_passes_in_a_note_are_rejected_naming_the_term(package, capsys, table, field, text, term):
+    package.set(table, 0, **{field: text})
+    assert_rejected(package, capsys, f"data/{table}.csv:2:{field}: '{text}' speaks of our tools or working passes "
+                                     f"('{term}', x-processTerms in datapackage.json); say something about the "
+                                     "source or the record instead")
+
+
+@pytest.mark.parametrize("text", ["The researchers passed the fact-finding report on.",
+                                  "The ministry published a factsheet; searches of the area went on."])
+def test_process_terms_inside_other_words_are_accepted(package, capsys, text):
+    package.set("meetings", 0, summary=text)
+    assert check(package, capsys)[0] == 0
+
+
 def test_loaded_term_inside_a_claim_summary_is_accepted(package, capsys):
     package.set("claims", 0, summary='The ministry called the visit a "provocation".')
     assert check(package, capsys)[0] == 0
@@ -476,7 +496,19 @@ def test_outlet_claim_without_its_publisher_is_rejected(package, capsys):
 
 def test_measure_that_does_not_fit_the_topic_is_rejected(package, capsys):
     package.set("claims", 0, measure="killed_total", unit="people")
-    assert_rejected(package, capsys, "data/claims.csv:2:measure: 'killed_total' does not fit its topic")
+    assert_rejected(package, capsys, "data/claims.csv:2:measure: 'killed_total' does not fit its topic "
+                                     "'map_accuracy'")
+
+
+def test_outlet_claim_attributed_to_a_state_is_rejected(package, capsys):
+    package.set("claims", 0, claimant_kind="outlet", claimant_publisher_id="example_news")
+    assert_rejected(package, capsys, "data/claims.csv:2:claimant_party: 'azerbaijan' does not fit its claimant_kind "
+                                     "'outlet'")
+
+
+def test_outlet_claim_without_a_party_is_accepted(package, capsys):
+    package.set("claims", 0, claimant_kind="outlet", claimant_publisher_id="example_news", claimant_party="")
+    assert check(package, capsys)[0] == 0
 
 
 @pytest.mark.parametrize("url", ["https://news.example.org/amp/news/1", "https://staging.rferl.org/a/1.html",

@@ -117,6 +117,7 @@ class FieldRules:
     between: tuple[str, str] | None = key("x-between", _siblings(2))  # the low and high bounds of this count
     qualifies: tuple[str, str, str] | None = key("x-qualifies", _siblings(3))  # the low, best and high counts
     neutral: bool = key("x-neutral", _true, False)  # none of the package's loaded terms
+    speaks_to_readers: bool = key("x-speaksToReaders", _true, False)  # none of the package's process terms
     every_record_cited: bool = key("x-everyRecordCited", _true, False)  # every record it can name is named
     list_of: Target | None = key("x-listOf", _list_target)  # a delimited list of keys of another table
     references_any: tuple[Target, ...] = key("x-referencesAny", _targets, ())  # a key of any of these tables
@@ -167,4 +168,4 @@ class FieldRules:
 
 # Each field-level `x-` key, as the schema spells it.
 FIELD_RULE_KEYS = tuple(f.metadata["key"] for f in dataclasses.fields(FieldRules))
-PACKAGE_KEYS = {"x-loadedTerms", "x-completeThrough"}
+PACKAGE_KEYS = {"x-loadedTerms", "x-processTerms", "x-completeThrough"}

@@ -246,6 +246,11 @@ class Package:
         return list(self.descriptor.get("x-loadedTerms", []))
 
     @property
+    def process_terms(self) -> list[str]:
+        """Words of our tools and working passes, which published prose never uses (x-processTerms)."""
+        return list(self.descriptor.get("x-processTerms", []))
+
+    @property
     def complete_through(self) -> str | None:
         return self.descriptor.get("x-completeThrough")
 

@@ -175,9 +175,10 @@ def descriptor_problems(descriptor: dict) -> list[Problem]:
     if unknown:
         problems.append(Problem(DESCRIPTOR, message=f"unknown key(s) {', '.join(unknown)} "
                                                     f"(known: {', '.join(sorted(PACKAGE_KEYS))})"))
-    terms = descriptor.get("x-loadedTerms", [])
-    if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
-        problems.append(Problem(DESCRIPTOR, field="x-loadedTerms", message="must be a list of non-empty strings"))
+    for name in ("x-loadedTerms", "x-processTerms"):
+        terms = descriptor.get(name, [])
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            problems.append(Problem(DESCRIPTOR, field=name, message="must be a list of non-empty strings"))
     through = descriptor.get("x-completeThrough")
     if through is not None and not (isinstance(through, str) and re.fullmatch(ISO_DATE, through)):
         problems.append(Problem(DESCRIPTOR, field="x-completeThrough", message="must be a date (YYYY-MM-DD)"))

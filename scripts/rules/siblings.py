@@ -6,6 +6,7 @@ first: the generator applies fix-ups in registry order, so those comparing cells
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scripts.package import Field, Package, Table, ident, literal
@@ -92,9 +93,11 @@ def allowed_when_sql(col: str, other: str, allowed) -> str:
 
 
 def _allowed_when(ctx: Context) -> list[Rule]:
+    """Names the sibling's code, which says what this cell may hold (nothing, where it maps to no codes)."""
     cond = ctx.field.rules.allowed_when
-    return [rule(ctx.field, "allowed_when", f"'{{value}}' does not fit its {cond.field}",
-                 f"coalesce({allowed_when_sql(ident(ctx.field.name), ident(cond.field), cond.allowed)}, true)")]
+    made = rule(ctx.field, "allowed_when", f"'{{value}}' does not fit its {cond.field} '{{detail}}'",
+                f"coalesce({allowed_when_sql(ident(ctx.field.name), ident(cond.field), cond.allowed)}, true)")
+    return [replace(made, detail=ident(cond.field))]
 
 
 def _typed_allowed_when(t: Table, f: Field) -> str:
@@ -104,7 +107,9 @@ def _typed_allowed_when(t: Table, f: Field) -> str:
 
 
 def plant_allowed_when(p: Planting) -> None:
-    if found := p.first("allowed_when"):
+    """A code its sibling's code does not allow, in a coded field (any value would do in an uncoded one, but it
+    might break that field's other rules too)."""
+    if found := p.first("allowed_when", lambda t, f: bool(f.codes)):
         t, f = found
         cond = f.rules.allowed_when
         code, allowed = next((c, a) for c, a in cond.allowed if set(f.code_values) - set(a))
@@ -332,7 +337,7 @@ SIBLING_KINDS: list[Kind] = [
          fix_up=fix_exact),
     Kind("allowed_when", given("allowed_when"), _allowed_when, _typed_allowed_when,
          lambda f: (f"Depends on {code(f.rules.allowed_when.field)}: "
-                    + "; ".join(f"{code(k)} allows " + ", ".join(map(code, v))
+                    + "; ".join(f"{code(k)} allows " + (", ".join(map(code, v)) if v else "none (it must be empty)")
                                 for k, v in f.rules.allowed_when.allowed) + "."),
          plant=plant_allowed_when, fix_up=fix_allowed_when),
 ]

@@ -70,6 +70,21 @@ def plant_neutral(p: Planting) -> None:
         p.put("neutral", found[0], found[1].name, f"The {p.package.loaded_terms[0]} was discussed.")
 
 
+def _process_words(ctx: Context) -> list[Rule]:
+    """Published prose speaks of the source or the record, never of how we searched or curated (principle 10);
+    names the term it finds."""
+    regex = loaded_regex(ctx.package.process_terms)
+    made = forbid(ctx.field, "process_words", "'{value}' speaks of our tools or working passes ('{detail}', "
+                                              "x-processTerms in datapackage.json); say something about the source "
+                                              "or the record instead", regex)
+    return [replace(made, detail=f"regexp_extract({ident(ctx.field.name)}, {literal(regex)}, 0)")]
+
+
+def plant_process_words(p: Planting) -> None:
+    if (found := p.first("process_words")) and p.package.process_terms:
+        p.put("process_words", found[0], found[1].name, f"Dated from the {p.package.process_terms[0]}.")
+
+
 def repeated_word_sql(col: str) -> str:
     """True unless a word stands twice in a row with only a space or line break between ("of of"); punctuation
     between two equal words ("Kazakhstan; Kazakhstan") is deliberate. Text cells hold no other whitespace (the
@@ -100,6 +115,10 @@ TEXT_KINDS: list[Kind] = [
          "the list of loaded terms lives in datapackage.json: make check only",
          lambda f: "Neutral wording: none of the loaded terms (x-loadedTerms) may appear.",
          plant=plant_neutral, fix_up="Generator.texts leaves out every sentence holding a loaded term"),
+    Kind("process_words", lambda p, t, f: f.rules.speaks_to_readers and bool(p.process_terms), _process_words,
+         "the list of process terms lives in datapackage.json: make check only",
+         lambda f: "Speaks to readers: none of the words of our tools or working passes (x-processTerms) may appear.",
+         plant=plant_process_words, fix_up="Generator.texts leaves out every sentence holding a process term"),
     Kind("repeated_word", lambda p, t, f: free_text(f), _repeated_word,
          "DuckDB allows no list function in a CHECK: make check only",
          lambda f: "No word twice in a row.",
