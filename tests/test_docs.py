@@ -82,6 +82,12 @@ def test_a_table_page_shows_as_many_records_as_its_csv(fixture_copy, staged):
     assert "**Rows:** 1" in page
 
 
+def test_a_table_page_states_the_date_its_records_are_complete_through(fixture_copy, staged):
+    through = json.loads((fixture_copy.root / "datapackage.json").read_text(encoding="utf-8"))["x-completeThrough"]
+    assert through == "2026-02-28"
+    assert "**Rows:** 1 (Records complete through 28 February 2026)" in staged("tables/meetings.md")
+
+
 def test_a_summary_holding_html_is_shown_as_text_on_every_page(package, tmp_path):
     package.set("meetings", 0, summary=XSS)
     out = tmp_path / "xss"

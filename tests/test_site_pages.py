@@ -86,6 +86,12 @@ def test_record_pages_link_to_each_other_both_ways_to_tables_and_to_sources(buil
     assert "../../methodology/#corrections" in urls["mtg-0001"]
 
 
+def test_a_record_page_states_the_date_the_records_are_complete_through(built):
+    _, out = built
+    page = (out / "site" / "records" / "trf-0001" / "index.html").read_text(encoding="utf-8")
+    assert " · Records complete through 28 February 2026.</p>" in page
+
+
 def test_a_title_and_a_summary_holding_html_show_as_text(built):
     _, out = built
     page = (out / "site" / "records" / "mtg-0001" / "index.html").read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ from scripts.site.values import (
     Count,
     Lookup,
     citation_table,
+    complete_through,
     counts,
     date_field,
     folded,
@@ -248,7 +249,8 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict) -> RecordPag
     summary = f"<p>{esc(row.get('summary') or '')}</p>"
     out = [summary,  # the shell's <h1> is the title
            f'<p class="meta">Record <code>{esc(key)}</code> of {table_link} · '
-           f'<a href="#sources">{len(cited)} source(s)</a> · {correction_link(site, key, page)}</p>',
+           f'<a href="#sources">{len(cited)} source(s)</a> · {correction_link(site, key, page)}'
+           + (f" · {esc(through)}" if (through := complete_through(site.package.complete_through)) else "") + "</p>",
            section("details", facts_html)]
     if empty:
         out.append(f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>')
