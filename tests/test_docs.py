@@ -131,6 +131,15 @@ def test_the_sources_page_links_each_source_to_the_records_citing_it(staged):
     assert 'rel="noopener noreferrer" target="_blank"' in page
 
 
+def test_a_source_without_a_title_is_named_by_its_publisher_and_date_on_the_sources_page(package, tmp_path):
+    package.set("sources", 1, title="")
+    out = tmp_path / "untitled"
+    prepare(package.root, out)
+    page = staged_page(out, "bibliography.md")
+    assert 'target="_blank">Example Ministry, 2021-01-11</a>' in page
+    assert 'target="_blank">https://' not in page
+
+
 def test_the_cookbook_builds_with_no_queries_and_runs_each_query(package, tmp_path):
     for query in (package.root / "queries").glob("*.sql"):
         query.unlink()

@@ -28,6 +28,7 @@ from scripts.site.values import (
     one_line,
     precision,
     record_page,
+    source_label,
     value_html,
     who,
     words,
@@ -165,7 +166,7 @@ def source_line(site: Site, look: Lookup, source: Table, row: dict, page: str) -
     date = long_date(row[when.name], precision(source, when, row)) if when and row.get(when.name) else "n.d."
     url_field = next((f for f in source.fields if f.is_url), None)
     url = row.get(url_field.name) if url_field else None
-    title = row.get("title") or url or row[source.primary_key[0]]
+    title = source_label(row.get("title"), publisher, date)
     meta = [row[f.name].replace("_", " ") for f in source.fields if f.codes and row.get(f.name)
             and f.name not in folded(source)]
     return (f"<strong>{esc(publisher)}</strong> ({esc(date)}). {external_link(url, title)}"

@@ -63,6 +63,12 @@ def complete_through(through: str | None) -> str:
     return f"Records complete through {long_date(through, 'day')}." if through else ""
 
 
+def source_label(title: str | None, publisher: str, date: str) -> str:
+    """A source's link text: its title, or `<publisher>, <date>` when it has none (a bare URL tells a reader
+    nothing)."""
+    return title or f"{publisher}, {date}"
+
+
 def date_field(table: Table) -> Field | None:
     """The table's main date: the first date field whose precision is given, else the first date field."""
     dates = [f for f in table.fields if f.type.name == "date"]
