@@ -160,3 +160,15 @@ def test_no_page_is_wider_than_a_phones_screen(phone, real_base, db):
             wide.append((path, width))
     assert wide == []
 
+
+def test_the_map_and_the_charts_fit_a_phones_screen(phone, real_base):
+    too_wide = []
+    for path in ["map/", "timeline/"]:
+        phone.goto(urljoin(real_base, path))
+        phone.wait_for_load_state("load")
+        for box in phone.eval_on_selector_all("article svg, article object, article img",
+                                              "els => els.map(e => e.getBoundingClientRect().right)"):
+            if box > WIDTHS["phone"]:
+                too_wide.append((path, round(box)))
+    assert too_wide == []
+

@@ -82,6 +82,12 @@ def test_a_table_page_shows_as_many_records_as_its_csv(fixture_copy, staged):
     assert "**Rows:** 1" in page
 
 
+def test_a_table_page_states_the_date_its_records_are_complete_through(fixture_copy, staged):
+    through = json.loads((fixture_copy.root / "datapackage.json").read_text(encoding="utf-8"))["x-completeThrough"]
+    assert through == "2026-02-28"
+    assert "**Rows:** 1 (Records complete through 28 February 2026)" in staged("tables/meetings.md")
+
+
 def test_a_summary_holding_html_is_shown_as_text_on_every_page(package, tmp_path):
     package.set("meetings", 0, summary=XSS)
     out = tmp_path / "xss"
@@ -123,6 +129,15 @@ def test_the_sources_page_links_each_source_to_the_records_citing_it(staged):
     page = staged("bibliography.md")
     assert '<a href="../records/mtg-0001/">mtg-0001</a>' in page
     assert 'rel="noopener noreferrer" target="_blank"' in page
+
+
+def test_a_source_without_a_title_is_named_by_its_publisher_and_date_on_the_sources_page(package, tmp_path):
+    package.set("sources", 1, title="")
+    out = tmp_path / "untitled"
+    prepare(package.root, out)
+    page = staged_page(out, "bibliography.md")
+    assert 'target="_blank">Example Ministry, 2021-01-11</a>' in page
+    assert 'target="_blank">https://' not in page
 
 
 def test_the_cookbook_builds_with_no_queries_and_runs_each_query(package, tmp_path):

@@ -35,6 +35,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
                                             f'site_url = "{SITE_URL}"\n', encoding="utf-8")
     copy.set("meetings", 0, summary=XSS)
     copy.set("parties", 2, name=f"Russia {XSS}")
+    copy.set("sources", 1, title="")  # the ministry's page, cited by mtg-0001, has no title
     package = load_package(copy.root)
     out = copy.root / "build"
     build.build(package, out)
@@ -84,6 +85,19 @@ def test_record_pages_link_to_each_other_both_ways_to_tables_and_to_sources(buil
     assert "../../tables/meetings/" in urls["mtg-0001"]
     assert "https://example.org/statements/ministers-meeting" in urls["mtg-0001"]
     assert "../../methodology/#corrections" in urls["mtg-0001"]
+
+
+def test_a_record_page_states_the_date_the_records_are_complete_through(built):
+    _, out = built
+    page = (out / "site" / "records" / "trf-0001" / "index.html").read_text(encoding="utf-8")
+    assert " · Records complete through 28 February 2026.</p>" in page
+
+
+def test_a_source_without_a_title_is_named_by_its_publisher_and_date_on_a_record_page(built):
+    _, out = built
+    page = (out / "site" / "records" / "mtg-0001" / "index.html").read_text(encoding="utf-8")
+    assert 'target="_blank">Example Ministry, 11 January 2021</a>' in page
+    assert 'target="_blank">https://' not in page
 
 
 def test_a_title_and_a_summary_holding_html_show_as_text(built):

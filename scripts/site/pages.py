@@ -15,7 +15,7 @@ from scripts.query import QueryError, run_locked
 from scripts.site.console import query_link
 from scripts.site.context import SHOWN, Site, sql_file
 from scripts.site.html import attr, code, esc, external_link, href, html_table, shown_date, table_page
-from scripts.site.values import record_page
+from scripts.site.values import record_page, source_label
 
 PAGE, COOKBOOK = "bibliography.md", "cookbook.md"
 SHOWN_QUERY_ROWS = 100
@@ -31,7 +31,7 @@ def bibliography_markdown(site: Site) -> str:
         by = ", ".join(f'<a href="{href(PAGE, record_page(r))}">{esc(r)}</a>'
                        for r in s["cited_by"] or [])
         items.append(f'<li id="{attr(s["source_id"])}"><strong>{esc(s["publisher"])}</strong> ({esc(when)}). '
-                     f'{external_link(s["url"], s["title"] or s["url"])}.{via} '
+                     f'{external_link(s["url"], source_label(s["title"], s["publisher"], when))}.{via} '
                      f'<span class="meta">{esc(s["language"])} · {esc(s["kind"])} · '
                      f'{esc(s["publisher_kind"])} · side: {esc(s["side"])}</span>'
                      f'<br>Cited by: {by or "no record"}</li>')

@@ -19,6 +19,7 @@ from scripts.site.values import (
     Count,
     Lookup,
     citation_table,
+    complete_through,
     counts,
     date_field,
     folded,
@@ -27,6 +28,7 @@ from scripts.site.values import (
     one_line,
     precision,
     record_page,
+    source_label,
     value_html,
     who,
     words,
@@ -164,7 +166,7 @@ def source_line(site: Site, look: Lookup, source: Table, row: dict, page: str) -
     date = long_date(row[when.name], precision(source, when, row)) if when and row.get(when.name) else "n.d."
     url_field = next((f for f in source.fields if f.is_url), None)
     url = row.get(url_field.name) if url_field else None
-    title = row.get("title") or url or row[source.primary_key[0]]
+    title = source_label(row.get("title"), publisher, date)
     meta = [row[f.name].replace("_", " ") for f in source.fields if f.codes and row.get(f.name)
             and f.name not in folded(source)]
     return (f"<strong>{esc(publisher)}</strong> ({esc(date)}). {external_link(url, title)}"
@@ -248,7 +250,8 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict) -> RecordPag
     summary = f"<p>{esc(row.get('summary') or '')}</p>"
     out = [summary,  # the shell's <h1> is the title
            f'<p class="meta">Record <code>{esc(key)}</code> of {table_link} · '
-           f'<a href="#sources">{len(cited)} source(s)</a> · {correction_link(site, key, page)}</p>',
+           f'<a href="#sources">{len(cited)} source(s)</a> · {correction_link(site, key, page)}'
+           + (f" · {esc(through)}" if (through := complete_through(site.package.complete_through)) else "") + "</p>",
            section("details", facts_html)]
     if empty:
         out.append(f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>')

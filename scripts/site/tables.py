@@ -25,6 +25,7 @@ from scripts.site.html import (
 )
 from scripts.site.values import (
     Lookup,
+    complete_through,
     counts,
     date_field,
     folded,
@@ -167,7 +168,8 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
     is_record = table.name in look.records
     referenced_by = sorted({t.name for t, _ in site.package.referencing(table)})
     n = site.count(table.name)
-    facts = [f"**Rows:** {n:,}",
+    through = complete_through(site.package.complete_through)
+    facts = [f"**Rows:** {n:,}" + (f" ({esc(through.rstrip('.'))})" if through else ""),
              "**Primary key:** " + (" + ".join(f"`{k}`" for k in table.primary_key) or "none"),
              "**Download:** " + download_links(site, table, page),
              f'**Query:** <a href="{attr(query_link(table_query(table.name), page))}">in the browser</a>']

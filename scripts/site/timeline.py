@@ -82,7 +82,7 @@ def write_charts(site: Site, folder: Path) -> tuple[int, int, int]:
 
 
 def chart(name: str, alt: str, downloads: list[tuple[str, str]], css: str = "") -> str:
-    """The chart as an `<object>` (so its marks' titles show on hover), in a box that scrolls on a phone,
+    """The chart as an `<object>` (so its marks' titles show on hover), scaled to the column,
     with its data as CSV."""
     links = " · ".join(f'<a href="../charts/{attr(f)}" download>{esc(t)}</a>' for f, t in downloads)
     return (f'<div class="chart-wrap {attr(css)}"><object type="image/svg+xml" data="../charts/{attr(name)}" '

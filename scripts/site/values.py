@@ -57,6 +57,18 @@ def long_date(value: object, precision: object) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def complete_through(through: str | None) -> str:
+    """`Records complete through 30 November 2026.`, so a reader knows how far the data reaches; empty when
+    the package gives no completeness date."""
+    return f"Records complete through {long_date(through, 'day')}." if through else ""
+
+
+def source_label(title: str | None, publisher: str, date: str) -> str:
+    """A source's link text: its title, or `<publisher>, <date>` when it has none (a bare URL tells a reader
+    nothing)."""
+    return title or f"{publisher}, {date}"
+
+
 def date_field(table: Table) -> Field | None:
     """The table's main date: the first date field whose precision is given, else the first date field."""
     dates = [f for f in table.fields if f.type.name == "date"]
