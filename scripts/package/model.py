@@ -10,6 +10,7 @@ become paths, references to unknown resources or fields.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -291,6 +292,11 @@ class Package:
     def record_tables(self) -> dict[str, Table]:
         """The tables whose rows are records, by the prefix of their ids (`mtg` → meetings, …), in the order the
         citing field names them."""
+        return self._record_tables
+
+    @functools.cached_property
+    def _record_tables(self) -> dict[str, Table]:
+        """Worked out once: the site asks for the table of every id it links to (the package never changes)."""
         tables = [self.table(n) for n in dict.fromkeys(t.resource for t in self.cited_records())]
         return {t.id_prefix or t.name: t for t in tables}
 
