@@ -133,6 +133,15 @@ def test_process_terms_that_are_not_a_list_of_words_are_refused(package, capsys)
     assert_refused(package, capsys, "datapackage.json::x-processTerms: must be a list of non-empty strings")
 
 
+def test_relay_terms_without_terms_are_refused(package, capsys):
+    def edit(schema):
+        summary = next(f for f in schema["fields"] if f["name"] == "summary")
+        summary["x-relayTerms"] = {"field": "claimant_kind", "values": ["outlet"], "terms": []}
+    edit_json(package, "schemas/claims.schema.json", edit)
+    assert_refused(package, capsys, "schemas/claims.schema.json: fields.summary: x-relayTerms: terms must be a "
+                                    "non-empty list of non-empty strings")
+
+
 def test_a_schema_file_that_is_a_symbolic_link_is_refused(package, capsys):
     path = package.root / "schemas" / "places.schema.json"
     shutil.move(path, package.root / "elsewhere.json")

@@ -511,6 +511,32 @@ def test_outlet_claim_without_a_party_is_accepted(package, capsys):
     assert check(package, capsys)[0] == 0
 
 
+@pytest.mark.parametrize(("summary", "term"), [
+    ("Example News wrote, citing official data, that 12 people were hurt by mines.", "citing"),
+    ("Example News put the number of mines at 1.5 million, Using ANAMA data.", "Using"),
+    ("According to the ministry, Example News wrote, ten maps were handed over.", "According to"),
+])
+def test_outlet_claim_that_relays_another_claimant_is_rejected_naming_the_term(package, capsys, summary, term):
+    package.set("claims", 0, claimant_kind="outlet", claimant_publisher_id="example_news", claimant_party="",
+                summary=summary)
+    assert_rejected(package, capsys, f"data/claims.csv:2:summary: '{summary}' relays another claimant ('{term}', "
+                                     "x-relayTerms) though claimant_kind is outlet; record it as the original "
+                                     "claimant's claim, with the relaying source cited")
+
+
+def test_state_body_claim_relayed_by_an_outlet_is_accepted(package, capsys):
+    package.set("claims", 0, summary="According to the ministry, as Example News reported, 12 people were hurt.")
+    assert check(package, capsys)[0] == 0
+
+
+@pytest.mark.parametrize("summary", ["Example News wrote that 12 people were hurt; its total is recited below.",
+                                     "Example News counted the maps itself, without sources."])
+def test_outlet_claim_with_relay_terms_only_inside_other_words_is_accepted(package, capsys, summary):
+    package.set("claims", 0, claimant_kind="outlet", claimant_publisher_id="example_news", claimant_party="",
+                summary=summary)
+    assert check(package, capsys)[0] == 0
+
+
 @pytest.mark.parametrize("url", ["https://news.example.org/amp/news/1", "https://staging.rferl.org/a/1.html",
                                  "https://rfe.pangea-cms.com/preview/1"])
 def test_amp_staging_and_preview_addresses_are_rejected(package, capsys, url):

@@ -21,12 +21,13 @@ class Target:
 
 @dataclass(frozen=True)
 class Condition:
-    """`field` holds one of `values` (x-requiredWhen), or maps each of its codes to the codes allowed here
-    (x-allowedWhen)."""
+    """`field` holds one of `values` (x-requiredWhen; x-relayTerms, with the `terms` this field then never
+    holds), or maps each of its codes to the codes allowed here (x-allowedWhen)."""
 
     field: str
     values: tuple = ()
     allowed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,16 @@ def _when(value, where):
     return Condition(value["field"], tuple(map(str, value["values"])))
 
 
+def _terms_when(value, where):
+    if not isinstance(value, dict) or set(value) != {"field", "values", "terms"}:
+        raise ValueError(f"{where} must be an object with field, values and terms")
+    cond = _when({"field": value["field"], "values": value["values"]}, where)
+    terms = value["terms"]
+    if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+        raise ValueError(f"{where}: terms must be a non-empty list of non-empty strings")
+    return Condition(cond.field, cond.values, terms=tuple(terms))
+
+
 def _allowed_when(value, where):
     if not isinstance(value, dict) or not isinstance(value.get("field"), str) \
             or not isinstance(value.get("values"), dict):
@@ -123,6 +134,7 @@ class FieldRules:
     references_any: tuple[Target, ...] = key("x-referencesAny", _targets, ())  # a key of any of these tables
     required_when: Condition | None = key("x-requiredWhen", _when)  # required when a sibling holds a value
     allowed_when: Condition | None = key("x-allowedWhen", _allowed_when)  # codes allowed by a sibling's code
+    relay_terms: Condition | None = key("x-relayTerms", _terms_when)  # words it never holds when a sibling has a code
     reject_urls: UrlRejects | None = key("x-rejectUrls", _url_rejects)  # addresses that are not canonical
     host_determines: str | None = key("x-hostDetermines", _sibling)  # the sibling one host always has one value of
     url: bool = key("x-url", _true, False)  # an http(s) address

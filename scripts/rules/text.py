@@ -1,19 +1,37 @@
 """Kinds of rule about the characters and words of text cells: what a reader cannot see, what only looks like a
-letter, loaded terms and doubled words. They close the ways around the other rules (a summary of one zero-width
-space is not empty; `occu\u00adpied` is not neutral) and keep cells that reach HTML, SVG or a terminal plain.
-The generator's text is plain ASCII words from which sentences holding a loaded term or a doubled word are
-filtered out, so every kind here is honoured by construction."""
+letter, loaded terms, words of our own working passes, words that relay another claimant where a sibling says
+the text is an outlet's own, and doubled words. They close the ways around the other rules (a summary of one
+zero-width space is not empty; `occu\u00adpied` is not neutral) and keep cells that reach HTML, SVG or a
+terminal plain. The generator's text is plain ASCII words from which sentences holding a loaded term, a process
+term or a doubled word are filtered out, so those kinds are honoured by construction; `fix_relay` corrects the
+rest."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from scripts.package import Field, ident, literal
-from scripts.rules.core import Context, Kind, Rule, check, forbid, loaded_regex, plant_value, plant_with, rule
+from scripts.package import Condition, Field, Table, ident, literal
+from scripts.rules.core import (
+    Context,
+    Kind,
+    Rule,
+    check,
+    code,
+    forbid,
+    loaded_regex,
+    plant_value,
+    plant_with,
+    rule,
+    sql_list,
+)
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from scripts.faults import Planting
+    from scripts.synthetic import Generator
 
 # Characters that are not printable text (`scripts.terminal.NOT_TEXT`, which names them by code point in messages):
 # C0 and C1 controls (a line break is allowed only in free text), format characters (soft hyphen, zero-width and
@@ -85,6 +103,54 @@ def plant_process_words(p: Planting) -> None:
         p.put("process_words", found[0], found[1].name, f"Dated from the {p.package.process_terms[0]}.")
 
 
+def relay_sql(col: str, other: str, cond: Condition) -> str:
+    """True unless `other` holds one of the condition's codes and the cell holds one of its terms."""
+    return f"{other} NOT IN {sql_list(cond.values)} OR NOT regexp_matches({col}, {literal(loaded_regex(cond.terms))})"
+
+
+def _relay(ctx: Context) -> list[Rule]:
+    """An outlet's claim is the outlet's own figure: one it relays from a ministry, an agency or an official is
+    that claimant's claim, with the outlet as its cited source (principle 3). Names the term it finds."""
+    cond, col = ctx.field.rules.relay_terms, ident(ctx.field.name)
+    made = rule(ctx.field, "relay", f"'{{value}}' relays another claimant ('{{detail}}', x-relayTerms) though "
+                                    f"{cond.field} is {' or '.join(cond.values)}; record it as the original "
+                                    "claimant's claim, with the relaying source cited",
+                f"coalesce({relay_sql(col, ident(cond.field), cond)}, true)")
+    return [replace(made, detail=f"regexp_extract({col}, {literal(loaded_regex(cond.terms))}, 0)")]
+
+
+def _typed_relay(t: Table, f: Field) -> str:
+    cond = f.rules.relay_terms
+    relays = relay_sql(ident(f.name), f"{ident(cond.field)}::VARCHAR", cond)
+    return check(f"{ident(f.name)} IS NULL OR coalesce({relays}, true)")
+
+
+def _relay_words(f: Field) -> str:
+    cond = f.rules.relay_terms
+    return (f"Where {code(cond.field)} is {' or '.join(map(code, cond.values))}, relays no other claimant: none of "
+            f"the relay terms (x-relayTerms: {', '.join(cond.terms)}) may appear; a relayed figure is the original "
+            "claimant's claim, with the relaying source cited.")
+
+
+def plant_relay(p: Planting) -> None:
+    if found := p.first("relay"):
+        cond = found[1].rules.relay_terms
+        p.put("relay", found[0], found[1].name, f"The outlet wrote, {cond.terms[0]} the ministry, that ten people "
+                                                "were hurt.", also={cond.field: cond.values[0]})
+
+
+def fix_relay(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl.DataFrame:
+    """A generated text holding a relay term, in a row whose sibling holds one of the codes, becomes one that
+    holds none."""
+    import polars as pl
+
+    cond = f.rules.relay_terms
+    regex = loaded_regex(cond.terms)
+    plain = next(t for t in gen.texts if not re.search(regex, t))
+    relays = pl.col(cond.field).is_in(list(cond.values)) & pl.col(f.name).str.contains(regex)
+    return frame.with_columns(pl.when(relays).then(pl.lit(plain)).otherwise(pl.col(f.name)).alias(f.name))
+
+
 def repeated_word_sql(col: str) -> str:
     """True unless a word stands twice in a row with only a space or line break between ("of of"); punctuation
     between two equal words ("Kazakhstan; Kazakhstan") is deliberate. Text cells hold no other whitespace (the
@@ -119,6 +185,8 @@ TEXT_KINDS: list[Kind] = [
          "the list of process terms lives in datapackage.json: make check only",
          lambda f: "Speaks to readers: none of the words of our tools or working passes (x-processTerms) may appear.",
          plant=plant_process_words, fix_up="Generator.texts leaves out every sentence holding a process term"),
+    Kind("relay", lambda p, t, f: f.rules.relay_terms is not None, _relay, _typed_relay, _relay_words,
+         plant=plant_relay, fix_up=fix_relay),
     Kind("repeated_word", lambda p, t, f: free_text(f), _repeated_word,
          "DuckDB allows no list function in a CHECK: make check only",
          lambda f: "No word twice in a row.",
