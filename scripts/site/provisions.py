@@ -1,0 +1,72 @@
+"""A document's provisions on its record page: each commitment as numbered in the text, its paraphrase, category,
+deadline and status, and under it the records linked to it (`provision_links`) with how each stands to it."""
+
+from __future__ import annotations
+
+from scripts.package import Package, Table
+from scripts.site.context import Site, sql_file
+from scripts.site.html import attr, esc, href, shown_date
+from scripts.site.values import long_date, one_line, record_page
+
+PROVISIONS, LINKS = "provisions", "provision_links"
+
+
+def document_table(package: Package) -> str | None:
+    """The table whose records have provisions (the one `provisions` refers to), if the package has both tables."""
+    names = {t.name for t in package.tables}
+    if not {PROVISIONS, LINKS} <= names:
+        return None
+    fk = next((fk for fk in package.table(PROVISIONS).foreign_keys if fk.resource != LINKS), None)
+    return fk.resource if fk else None
+
+
+def of_documents(site: Site, table: Table, ids: list[str]) -> dict[str, list[dict]]:
+    """Document id → its provisions with their links, for a batch of records of `table`; empty for any other
+    table."""
+    if not ids or table.name != document_table(site.package):
+        return {}
+    out: dict[str, list[dict]] = {}
+    for row in site.stream(sql_file("document_provisions"), {"ids": ids}):
+        out.setdefault(row["document_id"], []).append(row)
+    return out
+
+
+def code_html(package: Package, table: str, field: str, value: str | None) -> str:
+    """A code in words (`partly implemented`), its meaning on hover."""
+    if not value:
+        return ""
+    label = package.table(table).field(field).label(value)
+    return f'<span title="{attr(label)}">{esc(value.replace("_", " "))}</span>'
+
+
+def link_html(package: Package, link: dict, page: str) -> str:
+    """One linked record: its id linked to its page, date, one line of its summary, and the relation."""
+    rid = link["record_id"]
+    date = shown_date(link["date"], link["date_precision"]) if link["date"] else "n.d."
+    text = one_line(link["summary"] or "", 140)
+    return (f'<li><a href="{href(page, record_page(rid))}">{esc(rid)}</a> <span class="nw">{esc(date)}</span>'
+            + (f": {esc(text)}" if text else "")
+            + f' <span class="relation">({code_html(package, LINKS, "relation", link["relation"])})</span></li>')
+
+
+def provision_html(package: Package, row: dict, page: str) -> str:
+    """One provision: `Point 8 · prv-0008`, its paraphrase, its facts, its status note and its linked records."""
+    pid = row["provision_id"]
+    point = f"Point {row['point']}" if row["point"] and row["point"][0].isdigit() else (row["point"] or "Unnumbered")
+    deadline = long_date(row["deadline"], row["deadline_precision"]) if row["deadline"] else "none set"
+    facts = (f'category: {code_html(package, PROVISIONS, "category", row["category"])} · deadline: {esc(deadline)} · '
+             f'status: <strong>{code_html(package, PROVISIONS, "status", row["status"])}</strong>')
+    links = row["links"] or []
+    linked = (f'<ul class="provision-links">{"".join(link_html(package, ln, page) for ln in links)}</ul>' if links
+              else '<p class="meta">No record is linked to it.</p>')
+    return (f'<li id="{attr(pid)}"><p><strong>{esc(point)}</strong> · '
+            f'<a href="{href(page, record_page(pid))}">{esc(pid)}</a>: {esc(row["summary"])}</p>'
+            f'<p class="meta">{facts}</p>'
+            + (f'<p class="meta">{esc(row["status_note"])}</p>' if row["status_note"] else "") + linked + "</li>")
+
+
+def provisions_html(package: Package, rows: list[dict], page: str) -> str:
+    n = len(rows)
+    return (f"<p>{n} provision{'s' if n != 1 else ''}, as numbered in the text, with the status of each as of the "
+            "completeness date and the records linked to it.</p>"
+            f'<ol class="record-provisions">{"".join(provision_html(package, r, page) for r in rows)}</ol>')

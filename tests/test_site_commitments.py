@@ -1,0 +1,148 @@
+"""Commitments on the site: a document's page lists its provisions with their status and the records linked to
+them, and every record page has a History section read from the database's `changes` table.
+
+The fixture package (one record of each kind) gets a document with two provisions, one of them carried out by the
+transfer, and a previous release 0.0.9 (dated 15 January 2026) in which the transfer had another summary and
+figure and a meeting that is now removed; it is built and released as `make build` does, then loses its CSVs and
+releases/ before its site is made."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scripts import build, release
+from scripts.package import ROOT, load_package
+from scripts.site.build import build_site
+from tests.conftest import URL_A, URL_B, package_copy, source_id, write_table
+
+RELEASE_TOML = """version = "0.1.0"
+
+[previous]
+version = "0.0.9"
+released = 2026-01-15
+
+[removed]
+"mtg-0002" = "Duplicate of mtg-0001."
+"""
+
+
+def add_commitments(copy) -> None:
+    copy.rows["documents"] = [
+        {"document_id": "doc-0001", "date": "2020-11-10", "date_precision": "day", "title": "Joint statement",
+         "kind": "joint_declaration", "action": "signed", "party_ids": "armenia;azerbaijan;russia",
+         "summary": "The leaders agreed on a ceasefire.", "record_status": "confirmed"}]
+    copy.rows["provisions"] = [
+        {"provision_id": "prv-0001", "document_id": "doc-0001", "point": "8",
+         "summary": "The parties exchange prisoners.", "category": "prisoners_and_detainees",
+         "status": "partly_implemented", "status_note": "Some were exchanged.", "record_status": "confirmed"},
+        {"provision_id": "prv-0002", "document_id": "doc-0001", "point": "9", "summary": "Transport links open.",
+         "category": "transport_and_communications", "deadline": "2021-06-01", "deadline_precision": "month",
+         "status": "not_implemented", "status_note": "No link had opened.", "record_status": "confirmed"}]
+    copy.rows["provision_links"] = [
+        {"provision_id": "prv-0001", "record_id": "trf-0001", "relation": "implements",
+         "source_ids": source_id(URL_A)}]
+    copy.rows["citations"] += [{"record_id": r, "source_id": source_id(URL_B)}
+                               for r in ("doc-0001", "prv-0001", "prv-0002")]
+    copy.write()
+
+
+def previous_release(root: Path) -> None:
+    """releases/0.0.9/data: the tables as 0.0.9 had them, with the transfer's summary and figure changed since,
+    and a meeting that 0.1.0 removes."""
+    package = load_package(root)
+    folder = root / "releases" / "0.0.9" / "data"
+    folder.mkdir(parents=True)
+    for table in package.tables:
+        shutil.copy(table.file, folder / table.file.name)
+    transfers = package.table("prisoner_transfers")
+    rows = [dict(r) for r in _rows(root, "prisoner_transfers")]
+    rows[0].update(summary="Servicemen were handed over.", people_best="14")
+    write_table(folder / transfers.file.name, transfers.field_names, rows)
+    meetings = package.table("meetings")
+    old = _rows(root, "meetings") + [dict(_rows(root, "meetings")[0], meeting_id="mtg-0002")]
+    write_table(folder / meetings.file.name, meetings.field_names, old)
+
+
+def _rows(root: Path, table: str) -> list[dict]:
+    with (root / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    copy = package_copy(tmp_path_factory.mktemp("commitments") / "pkg")
+    for name in ("CITATION.cff", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, copy.root / name)
+    previous_release(copy.root)  # before the commitments: 0.1.0 adds them
+    add_commitments(copy)
+    (copy.root / "release.toml").write_text(RELEASE_TOML, encoding="utf-8")
+    package = load_package(copy.root)
+    out = copy.root / "build"
+    build.build(package, out)
+    release.release(package, out)
+    shutil.rmtree(copy.root / "releases")  # the site reads the history from the database alone
+    for table in package.tables:
+        table.file.unlink()
+    build_site(copy.root, out)
+    return out
+
+
+def page(out: Path, key: str) -> str:
+    return (out / "site" / "records" / key / "index.html").read_text(encoding="utf-8")
+
+
+def section(text: str, anchor: str) -> str:
+    """The HTML of a record page's section, from its heading to the next one."""
+    return text.split(f'<h2 id="{anchor}">', 1)[1].split("<h2 ", 1)[0]
+
+
+def test_a_document_page_lists_its_provisions_with_point_category_deadline_and_status(out):
+    shown = section(page(out, "doc-0001"), "provisions")
+    assert "<p>2 provisions, as numbered in the text, with the status of each" in shown
+    assert ('<li id="prv-0001"><p><strong>Point 8</strong> · <a href="../prv-0001/">prv-0001</a>: '
+            "The parties exchange prisoners.</p>") in shown
+    assert ">prisoners and detainees</span> · deadline: none set · status: <strong><span " in shown
+    assert ">partly implemented</span></strong></p><p class=\"meta\">Some were exchanged.</p>" in shown
+    assert "deadline: June 2021 · status: <strong>" in shown and ">not implemented</span>" in shown
+
+
+def test_under_each_provision_the_linked_records_link_to_their_pages_with_the_relation(out):
+    shown = section(page(out, "doc-0001"), "provisions")
+    assert ('<ul class="provision-links"><li><a href="../trf-0001/">trf-0001</a> <span class="nw">2021-06-12</span>: '
+            "Fifteen servicemen were handed over") in shown
+    assert '<span class="relation">(<span title="The record carries out the provision' in shown
+    assert ">implements</span>)</span></li></ul>" in shown
+    assert '<p class="meta">No record is linked to it.</p>' in shown  # prv-0002
+
+
+def test_a_record_that_is_not_a_document_has_no_provisions_section(out):
+    assert 'id="provisions"' not in page(out, "trf-0001")
+
+
+def test_a_record_page_has_a_history_of_the_releases_that_changed_it(out):
+    shown = section(page(out, "trf-0001"), "history")
+    assert ('<ul class="record-history"><li><strong>0.1.0 (not yet released)</strong>: changed: people best, '
+            "summary.</li></ul>") in shown
+
+
+def test_a_record_added_in_this_release_says_so_with_the_sources_added(out):
+    shown = section(page(out, "doc-0001"), "history")
+    assert (f"<li><strong>0.1.0 (not yet released)</strong>: added; source added: <code>{source_id(URL_B)}</code>."
+            "</li>") in shown
+
+
+def test_a_record_unchanged_since_an_earlier_release_says_no_change_is_recorded(out):
+    shown = section(page(out, "mtg-0001"), "history")
+    assert "<p>No change to this record is recorded in any release.</p>" in shown
+
+
+def test_the_history_is_read_from_the_changes_table_of_the_database(out):
+    with duckdb.connect(str(out / build.DATABASE), read_only=True) as db:
+        rows = db.execute("SELECT release, change, field FROM changes WHERE record_id = 'trf-0001' "
+                          "ORDER BY field").fetchall()
+    assert rows == [("0.1.0", "changed", "people_best"), ("0.1.0", "changed", "summary")]
