@@ -140,7 +140,7 @@ def test_every_download_resolves_verifies_against_its_digest_and_the_spreadsheet
 
 PHONE_PAGES = ["", "tables/", "tables/meetings/", "tables/prisoner_transfers/", "tables/mine_map_handovers/",
                "tables/claims/", "tables/documents/", "tables/sources/", "bibliography/", "timeline/", "map/",
-               "query/", "cookbook/", "downloads/", "methodology/", "cite/", "changes/"]
+               "commitments/", "query/", "cookbook/", "downloads/", "methodology/", "cite/", "changes/"]
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def test_no_page_is_wider_than_a_phones_screen(phone, real_base, db):
 
 def test_the_map_and_the_charts_fit_a_phones_screen(phone, real_base):
     too_wide = []
-    for path in ["map/", "timeline/"]:
+    for path in ["map/", "timeline/", "commitments/"]:
         phone.goto(urljoin(real_base, path))
         phone.wait_for_load_state("load")
         for box in phone.eval_on_selector_all("article svg, article object, article img",

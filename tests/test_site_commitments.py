@@ -9,7 +9,11 @@ releases/ before its site is made."""
 from __future__ import annotations
 
 import csv
+import html
+import json
+import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import duckdb
@@ -20,6 +24,7 @@ from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
 from tests.conftest import URL_A, URL_B, package_copy, source_id, write_table
 
+SVG = "{http://www.w3.org/2000/svg}"
 RELEASE_TOML = """version = "0.1.0"
 
 [previous]
@@ -146,3 +151,56 @@ def test_the_history_is_read_from_the_changes_table_of_the_database(out):
         rows = db.execute("SELECT release, change, field FROM changes WHERE record_id = 'trf-0001' "
                           "ORDER BY field").fetchall()
     assert rows == [("0.1.0", "changed", "people_best"), ("0.1.0", "changed", "summary")]
+
+
+def commitments_page(out: Path) -> str:
+    return (out / "site" / "commitments" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_commitments_page_counts_the_provisions_by_status(out):
+    assert "<p>2 provisions: 1 partly implemented, 1 not implemented.</p>" in commitments_page(out)
+
+
+def test_the_commitments_page_lists_each_provision_with_its_first_record_and_the_days_to_it(out):
+    text = commitments_page(out)
+    row = text.split('<tr id="prv-0001">', 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert cells[0] == '<a href="../records/doc-0001/" title="Joint statement">2020-11-10 Joint statement</a>'
+    assert cells[1] == ('<a href="../records/prv-0001/">Point 8: The parties exchange prisoners</a> '
+                        '<code class="rid">prv-0001</code>')
+    assert re.sub("<[^>]+>", "", cells[2]) == "partly implemented"
+    assert re.sub("<[^>]+>", "", cells[3]) == "prisoners and detainees"
+    assert cells[4] == '<a href="../records/trf-0001/">trf-0001</a> <span class="nw">2021-06-12</span>'
+    assert cells[5:] == ["", "214 days"]
+
+
+def test_a_provision_with_no_linked_record_says_none_linked_rather_than_a_number(out):
+    row = commitments_page(out).split('<tr id="prv-0002">', 1)[1].split("</tr>", 1)[0]
+    assert row.endswith('<td><span class="meta">none linked</span></td>')
+
+
+def test_the_commitments_list_is_filtered_by_document_status_and_category(out):
+    text = commitments_page(out)
+    config = re.search(r'<table class="records explorer commitments" data-explorer="([^"]+)">', text).group(1)
+    assert json.loads(html.unescape(config)) == {"codes": [0, 2, 3]}
+    head = text.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert re.findall(r"<th>(.*?)</th>", head) == ["Document", "Provision", "Status", "Category", "First record",
+                                                  "Last record", "Days to first"]
+
+
+def test_the_delay_chart_has_a_bar_for_a_linked_provision_and_words_for_one_with_none(out):
+    svg = ET.parse(out / "site" / "charts" / "commitments-delay.svg").getroot()
+    shown = ["".join(t.itertext()) for t in svg.iter(f"{SVG}text")]
+    assert "2020-11-10 prv-0001" in shown and "214 days" in shown
+    assert "2020-11-10 prv-0002" in shown and "no record linked; status: not implemented" in shown
+    titles = ["".join(t.itertext()) for t in svg.iter(f"{SVG}title")]
+    assert ("prv-0001 (doc-0001, 8): The parties exchange prisoners. First record trf-0001 on 12 June 2021, 214 days "
+            "after the document; status: partly implemented.") in titles
+
+
+def test_the_delay_chart_data_has_a_row_per_provision_known_or_not(out):
+    lines = (out / "site" / "charts" / "commitments-delay.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["provision_id,document_id,point,category,status,first_record_id,first_date,"
+                     "first_date_precision,days_to_first",
+                     "prv-0001,doc-0001,8,prisoners_and_detainees,partly_implemented,trf-0001,2021-06-12,day,214",
+                     "prv-0002,doc-0001,9,transport_and_communications,not_implemented,,,,"]
