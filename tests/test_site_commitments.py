@@ -16,13 +16,12 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from scripts import build, release
 from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
-from tests.conftest import URL_A, URL_B, package_copy, source_id, write_table
+from tests.conftest import URL_A, URL_B, XSS, package_copy, source_id, write_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 RELEASE_TOML = """version = "0.1.0"
@@ -57,8 +56,8 @@ def add_commitments(copy) -> None:
 
 
 def previous_release(root: Path) -> None:
-    """releases/0.0.9/data: the tables as 0.0.9 had them, with the transfer's summary and figure changed since,
-    and a meeting that 0.1.0 removes."""
+    """releases/0.0.9: the tables as 0.0.9 had them, with the transfer's summary and figure changed since
+    and a meeting that 0.1.0 removes, and the changes 0.0.9 made."""
     package = load_package(root)
     folder = root / "releases" / "0.0.9" / "data"
     folder.mkdir(parents=True)
@@ -71,6 +70,10 @@ def previous_release(root: Path) -> None:
     meetings = package.table("meetings")
     old = _rows(root, "meetings") + [dict(_rows(root, "meetings")[0], meeting_id="mtg-0002")]
     write_table(folder / meetings.file.name, meetings.field_names, old)
+    (folder.parent / "changes.csv").write_text(
+        "table_name,record_id,change,field,old_value,new_value,reason\n"
+        "meetings,mtg-0001,added,,,,\nmeetings,mtg-0002,added,,,,\n"
+        f"citations,mtg-0001|{source_id(URL_B)},added,,,,\nprisoner_transfers,trf-0001,added,,,,\n", encoding="utf-8")
 
 
 def _rows(root: Path, table: str) -> list[dict]:
@@ -81,6 +84,7 @@ def _rows(root: Path, table: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     copy = package_copy(tmp_path_factory.mktemp("commitments") / "pkg")
+    copy.set("meetings", 0, summary=XSS)
     for name in ("CITATION.cff", "CHANGELOG.md"):
         shutil.copy(ROOT / name, copy.root / name)
     previous_release(copy.root)  # before the commitments: 0.1.0 adds them
@@ -131,26 +135,23 @@ def test_a_record_that_is_not_a_document_has_no_provisions_section(out):
 
 def test_a_record_page_has_a_history_of_the_releases_that_changed_it(out):
     shown = section(page(out, "trf-0001"), "history")
-    assert ('<ul class="record-history"><li><strong>0.1.0 (not yet released)</strong>: changed: people best, '
-            "summary.</li></ul>") in shown
+    assert "<li><strong>0.1.0 (not yet released)</strong>: changed: people best, summary.</li>" in shown
 
 
 def test_a_record_added_in_this_release_says_so_with_the_sources_added(out):
     shown = section(page(out, "doc-0001"), "history")
-    assert (f"<li><strong>0.1.0 (not yet released)</strong>: added; source added: <code>{source_id(URL_B)}</code>."
+    assert (f"<li><strong>0.1.0 (not yet released)</strong>: added; source added: {source_id(URL_B)}."
             "</li>") in shown
 
 
-def test_a_record_unchanged_since_an_earlier_release_says_no_change_is_recorded(out):
-    shown = section(page(out, "mtg-0001"), "history")
+def test_a_record_page_lists_earlier_releases_with_their_date_latest_first(out):
+    shown = section(page(out, "trf-0001"), "history")
+    assert re.findall(r"<li><strong>(.*?)</strong>", shown) == ["0.1.0 (not yet released)", "0.0.9 (15 January 2026)"]
+
+
+def test_a_record_no_release_recorded_says_no_change_is_recorded(out):
+    shown = section(page(out, "mmh-0001"), "history")
     assert "<p>No change to this record is recorded in any release.</p>" in shown
-
-
-def test_the_history_is_read_from_the_changes_table_of_the_database(out):
-    with duckdb.connect(str(out / build.DATABASE), read_only=True) as db:
-        rows = db.execute("SELECT release, change, field FROM changes WHERE record_id = 'trf-0001' "
-                          "ORDER BY field").fetchall()
-    assert rows == [("0.1.0", "changed", "people_best"), ("0.1.0", "changed", "summary")]
 
 
 def commitments_page(out: Path) -> str:
@@ -204,3 +205,49 @@ def test_the_delay_chart_data_has_a_row_per_provision_known_or_not(out):
                      "first_date_precision,days_to_first",
                      "prv-0001,doc-0001,8,prisoners_and_detainees,partly_implemented,trf-0001,2021-06-12,day,214",
                      "prv-0002,doc-0001,9,transport_and_communications,not_implemented,,,,"]
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed(out: Path) -> ET.Element:
+    return ET.parse(out / "site" / "changes.atom").getroot()  # a real XML parser: it raises on a malformed feed
+
+
+def test_the_feed_parses_and_dates_itself_by_its_latest_dated_release(out):
+    root = feed(out)
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}updated") == "2026-01-15T00:00:00Z"
+    assert root.findtext(f"{ATOM}id").startswith("urn:uuid:")
+    assert root.findtext(f"{ATOM}subtitle").endswith("Only dated releases have entries (not yet: 0.1.0).")
+
+
+def test_the_feed_has_an_entry_per_record_a_dated_release_changed_linking_its_page(out):
+    entries = feed(out).findall(f"{ATOM}entry")
+    shown = [(e.findtext(f"{ATOM}title"), e.find(f"{ATOM}link").get("href"), e.findtext(f"{ATOM}updated"))
+             for e in entries]
+    assert shown == [("mtg-0001 added in release 0.0.9", "records/mtg-0001/", "2026-01-15T00:00:00Z"),
+                     ("mtg-0002 added in release 0.0.9", "changes/", "2026-01-15T00:00:00Z"),  # removed since
+                     ("trf-0001 added in release 0.0.9", "records/trf-0001/", "2026-01-15T00:00:00Z")]
+
+
+def test_every_link_of_the_feed_resolves_on_the_built_site(out):
+    root = feed(out)
+    links = [a.get("href") for a in root.iter(f"{ATOM}link")]
+    assert links[:2] == ["changes.atom", "changes/"]
+    missing = [h for h in links if not ((out / "site" / h).is_file() or (out / "site" / h / "index.html").is_file())]
+    assert missing == []
+
+
+def test_a_summary_holding_markup_is_text_in_the_feed(out):
+    entry = feed(out).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}summary") == (f"Meeting mtg-0001, release 0.0.9: added; source added: "
+                                                f"{source_id(URL_B)}. {XSS}.")
+    assert "<script>" not in (out / "site" / "changes.atom").read_text(encoding="utf-8")
+
+
+def test_every_page_names_the_feed_in_its_head(out):
+    for path in ("index.html", "commitments/index.html", "records/trf-0001/index.html"):
+        text = (out / "site" / path).read_text(encoding="utf-8")
+        href = re.search(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', text).group(1)
+        assert (out / "site" / Path(path).parent / href).resolve() == (out / "site" / "changes.atom").resolve()

@@ -7,16 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from scripts.changes import version_key
 from scripts.identity import load_release
 from scripts.package import Package
 from scripts.site.context import Site, sql_file
 from scripts.site.html import esc
 from scripts.site.values import citation_table, long_date, words
-
-
-def version_key(version: str) -> tuple:
-    """`0.10.0` after `0.9.0`: a version's numbers compared as numbers."""
-    return tuple(int(p) if p.isdigit() else -1 for p in version.split("."))
 
 
 @dataclass(frozen=True)
@@ -78,34 +74,38 @@ def of_records(site: Site, ids: list[str]) -> dict[str, list[Change]]:
     return out
 
 
-def release_line(changes: list[Change]) -> str:
-    """What one release did to a record, in words (HTML): `changed: date, summary; source src-1 added`."""
+def release_words(changes: list[Change]) -> str:
+    """What one release did to a record, in plain words: `changed: date, summary; source added: src-1`."""
     parts = []
     kinds = [c.change for c in changes if c.source_id is None]
     if "added" in kinds:
         parts.append("added")
     if "removed" in kinds:
         reasons = "; ".join(dict.fromkeys(c.reason for c in changes if c.change == "removed" and c.reason))
-        parts.append("removed" + (f" ({esc(reasons)})" if reasons else ""))
+        parts.append("removed" + (f" ({reasons})" if reasons else ""))
     fields = list(dict.fromkeys(c.field for c in changes if c.change == "changed" and c.source_id is None))
     if fields:
-        parts.append("changed: " + ", ".join(esc(words(f).lower()) for f in fields))
+        parts.append("changed: " + ", ".join(words(f).lower() for f in fields))
     for kind in ("added", "removed"):
         sources = [c.source_id for c in changes if c.source_id and c.change == kind]
         if sources:
-            noun = "source" if len(sources) == 1 else "sources"
-            parts.append(f"{noun} {kind}: " + ", ".join(f"<code>{esc(s)}</code>" for s in sources))
+            parts.append(f"{'source' if len(sources) == 1 else 'sources'} {kind}: {', '.join(sources)}")
     return "; ".join(parts)
+
+
+def by_release(changes: list[Change]) -> dict[str, list[Change]]:
+    """The changes grouped by release, the latest release first."""
+    found: dict[str, list[Change]] = {}
+    for c in changes:
+        found.setdefault(c.release, []).append(c)
+    return {v: found[v] for v in sorted(found, key=version_key, reverse=True)}
 
 
 def history_html(releases: Releases, changes: list[Change]) -> str:
     """The record's releases, the latest first, each with what it did; or a line saying none is recorded."""
     if not changes:
         return "<p>No change to this record is recorded in any release.</p>"
-    by_release: dict[str, list[Change]] = {}
-    for c in changes:
-        by_release.setdefault(c.release, []).append(c)
-    items = [f"<li><strong>{esc(releases.words(v))}</strong>: {release_line(by_release[v])}.</li>"
-             for v in sorted(by_release, key=version_key, reverse=True)]
+    items = [f"<li><strong>{esc(releases.words(v))}</strong>: {esc(release_words(found))}.</li>"
+             for v, found in by_release(changes).items()]
     return ('<p>The releases that added or changed this record, the latest first (from the package\'s '
             f'<code>changes</code> table).</p><ul class="record-history">{"".join(items)}</ul>')
