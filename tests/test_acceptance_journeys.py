@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import xml.etree.ElementTree as ET
 from urllib.parse import urljoin, urlsplit
 
 import duckdb
@@ -53,7 +54,7 @@ def open_menu_entry(journey: Journey, name: str) -> None:
     """A top-level entry of the site's navigation: a tab on a wide screen, the menu on a phone."""
     page = journey.page
     if page.width_name == "phone":
-        journey.click(page.locator("label[for=__drawer]").first)
+        journey.click(page.locator("label.md-header__button[for=__drawer]"))
         journey.click(page.locator(".md-nav--primary .md-nav__link", has_text=name).first)
     else:
         journey.click(page.locator(".md-tabs__link", has_text=name).first)
@@ -172,3 +173,41 @@ def test_the_map_and_the_charts_fit_a_phones_screen(phone, real_base):
                 too_wide.append((path, round(box)))
     assert too_wide == []
 
+
+
+def test_a_researcher_reads_what_the_2020_statement_promised_and_what_was_done(reader, real_base, db):
+    journey = home(reader, real_base, "what the 2020 statement promised and what was done")
+    document_id, title = db.execute("SELECT document_id, title FROM documents WHERE date = DATE '2020-11-10'"
+                                    ).fetchone()
+    promised = db.execute("SELECT provision_id, point, summary, replace(CAST(status AS VARCHAR), '_', ' ') "
+                          "FROM provisions WHERE document_id = ? ORDER BY provision_id", [document_id]).fetchall()
+    done = [r for (r,) in db.execute("SELECT DISTINCT l.record_id FROM provision_links l JOIN provisions p "
+                                     "USING (provision_id) WHERE p.document_id = ? AND l.record_id LIKE 'trf-%' "
+                                     "ORDER BY 1", [document_id]).fetchall()]
+    assert len(promised) == 9 and len(done) >= 6
+    open_menu_entry(journey, "Commitments")
+    journey.click(reader.locator(f"table.commitments a[href$='records/{document_id}/']").first)
+    text = visible(reader)
+    assert title in text
+    for _, point, summary, status in promised:
+        assert f"Point {point} · " in text and summary in text, point
+        assert f"status: {status}" in text, point
+    assert all(transfer in text for transfer in done)
+    for transfer in done:  # each transfer carrying out a point links to its page
+        assert reader.locator(f".record-provisions a[href$='{transfer}/']").count() >= 1
+    journey.done(most=3)
+
+
+def test_the_changes_feed_parses_and_every_entry_links_a_page_of_the_served_site(reader, real_base):
+    if reader.width_name == "phone":
+        pytest.skip("one width is enough: the feed is not laid out")
+    response = reader.request.get(urljoin(real_base, "changes.atom"))
+    assert response.status == 200
+    root = ET.fromstring(response.body())  # a real XML parser: a malformed feed raises
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = root.findall(f"{atom}entry")
+    assert entries and all(e.findtext(f"{atom}updated") for e in entries)
+    links = {e.find(f"{atom}link").get("href") for e in entries}
+    assert sum(h.startswith("records/") for h in links) > 100
+    broken = [h for h in sorted(links) if reader.request.get(urljoin(real_base, h)).status != 200]
+    assert broken == []
