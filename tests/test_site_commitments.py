@@ -16,6 +16,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from scripts import build, release
@@ -251,3 +252,10 @@ def test_every_page_names_the_feed_in_its_head(out):
         text = (out / "site" / path).read_text(encoding="utf-8")
         href = re.search(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', text).group(1)
         assert (out / "site" / Path(path).parent / href).resolve() == (out / "site" / "changes.atom").resolve()
+
+
+def test_record_sources_list_a_provision_with_its_documents_date_and_its_sources(out):
+    with duckdb.connect(str(out / build.DATABASE), read_only=True) as db:
+        found = db.execute("SELECT record_type, CAST(date AS VARCHAR), source_count, urls FROM record_sources "
+                           "WHERE record_id = 'prv-0001'").fetchall()
+    assert found == [("provisions", "2020-11-10", 1, [URL_B])]
