@@ -47,7 +47,7 @@ def add_commitments(copy) -> None:
          "status": "partly_implemented", "status_note": "Some were exchanged.", "record_status": "confirmed"},
         {"provision_id": "prv-0002", "document_id": "doc-0001", "point": "9", "summary": "Transport links open.",
          "category": "transport_and_communications", "deadline": "2021-06-01", "deadline_precision": "month",
-         "status": "not_implemented", "status_note": "No link had opened.", "record_status": "confirmed"}]
+         "status": "not_implemented", "status_note": XSS, "record_status": "confirmed"}]
     copy.rows["provision_links"] = [
         {"provision_id": "prv-0001", "record_id": "trf-0001", "relation": "implements",
          "source_ids": source_id(URL_A)}]
@@ -128,6 +128,13 @@ def test_under_each_provision_the_linked_records_link_to_their_pages_with_the_re
     assert '<span class="relation">(<span title="The record carries out the provision' in shown
     assert ">implements</span>)</span></li></ul>" in shown
     assert '<p class="meta">No record is linked to it.</p>' in shown  # prv-0002
+
+
+def test_a_status_note_holding_markup_shows_as_text_under_its_provision(out):
+    shown = section(page(out, "doc-0001"), "provisions")
+    assert ('<p class="meta">&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;</p>'
+            '<p class="meta">No record is linked to it.</p>') in shown
+    assert "<script>alert" not in shown and "<img src=x" not in shown
 
 
 def test_a_record_that_is_not_a_document_has_no_provisions_section(out):
