@@ -137,6 +137,15 @@ def test_a_status_note_holding_markup_shows_as_text_under_its_provision(out):
     assert "<script>alert" not in shown and "<img src=x" not in shown
 
 
+def test_a_provision_page_lists_the_records_linked_to_it_with_the_relation(out):
+    shown = section(page(out, "prv-0001"), "linked-to-this-provision")
+    assert shown.startswith('Records linked to this provision<a class="headerlink"')
+    assert ('<ul class="provision-links"><li><a href="../trf-0001/">trf-0001</a> <span class="nw">2021-06-12</span>: '
+            "Fifteen servicemen were handed over") in shown
+    none = section(page(out, "prv-0002"), "linked-to-this-provision")
+    assert '<p class="meta">No record is linked to it.</p>' in none
+
+
 def test_a_record_that_is_not_a_document_has_no_provisions_section(out):
     assert 'id="provisions"' not in page(out, "trf-0001")
 

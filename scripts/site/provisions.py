@@ -31,6 +31,14 @@ def of_documents(site: Site, table: Table, ids: list[str]) -> dict[str, list[dic
     return out
 
 
+def of_provisions(site: Site, table: Table, ids: list[str]) -> dict[str, list[dict]]:
+    """Provision id → the records linked to it, for a batch of records of `table`; empty for any other table."""
+    if not ids or table.name != PROVISIONS or document_table(site.package) is None:
+        return {}
+    return {row["provision_id"]: row["links"] or [] for row in site.stream(sql_file("document_provisions"),
+                                                                          {"ids": ids})}
+
+
 def code_html(package: Package, table: str, field: str, value: str | None) -> str:
     """A code in words (`partly implemented`), its meaning on hover."""
     if not value:
@@ -49,6 +57,13 @@ def link_html(package: Package, link: dict, page: str) -> str:
             + f' <span class="relation">({code_html(package, LINKS, "relation", link["relation"])})</span></li>')
 
 
+def links_html(package: Package, links: list[dict], page: str) -> str:
+    """The records linked to a provision, oldest first, or a line saying none is."""
+    if not links:
+        return '<p class="meta">No record is linked to it.</p>'
+    return f'<ul class="provision-links">{"".join(link_html(package, ln, page) for ln in links)}</ul>'
+
+
 def provision_html(package: Package, row: dict, page: str) -> str:
     """One provision: `Point 8 · prv-0008`, its paraphrase, its facts, its status note and its linked records."""
     pid = row["provision_id"]
@@ -56,9 +71,7 @@ def provision_html(package: Package, row: dict, page: str) -> str:
     deadline = long_date(row["deadline"], row["deadline_precision"]) if row["deadline"] else "none set"
     facts = (f'category: {code_html(package, PROVISIONS, "category", row["category"])} · deadline: {esc(deadline)} · '
              f'status: <strong>{code_html(package, PROVISIONS, "status", row["status"])}</strong>')
-    links = row["links"] or []
-    linked = (f'<ul class="provision-links">{"".join(link_html(package, ln, page) for ln in links)}</ul>' if links
-              else '<p class="meta">No record is linked to it.</p>')
+    linked = links_html(package, row["links"] or [], page)
     return (f'<li id="{attr(pid)}"><p><strong>{esc(point)}</strong> · '
             f'<a href="{href(page, record_page(pid))}">{esc(pid)}</a>: {esc(row["summary"])}</p>'
             f'<p class="meta">{facts}</p>'

@@ -36,7 +36,8 @@ from scripts.site.values import (
 )
 
 CORRECTIONS = "methodology.md"
-SECTIONS = {"details": "Details", "provisions": "Provisions", "linked-records": "Linked records",
+SECTIONS = {"details": "Details", "provisions": "Provisions", "linked-to-this-provision":
+            "Records linked to this provision", "linked-records": "Linked records",
             "claims-about-this-record": "Claims about this record", "sources": "Sources", "history": "History",
             "cite-this-record": "Cite this record"}  # anchor: title
 TAG = re.compile(r"<[^>]*>")
@@ -241,9 +242,10 @@ class Plan:
 @dataclass(frozen=True)
 class Extra:
     """What a record's page shows besides its own row, read a batch of records at a time: a document's provisions
-    (`provisions`), the record's changes release by release (`history`)."""
+    (`provisions`), the records linked to a provision, the record's changes release by release (`history`)."""
 
     provisions: list[dict] | None
+    links: list[dict] | None
     changes: list[history.Change]
 
 
@@ -269,6 +271,8 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict, extra: Extra
         out.append(f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>')
     if extra.provisions:
         out.append(section("provisions", provisions.provisions_html(site.package, extra.provisions, page)))
+    if extra.links is not None:
+        out.append(section("linked-to-this-provision", provisions.links_html(site.package, extra.links, page)))
     if others:
         out.append(section("linked-records", f'<ul class="record-links">{"".join(others)}</ul>'))
     if about:
@@ -281,7 +285,8 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict, extra: Extra
                     f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p></blockquote>')]
     sections = frozenset(["details", "sources", "history", "cite-this-record"]
                          + (["linked-records"] if others else []) + (["claims-about-this-record"] if about else [])
-                         + (["provisions"] if extra.provisions else []))
+                         + (["provisions"] if extra.provisions else [])
+                         + (["linked-to-this-provision"] if extra.links is not None else []))
     return RecordPage(key, title, "\n".join(out), f"{summary} <p>{said}</p>", sections)
 
 
@@ -309,5 +314,6 @@ def batch_pages(site: Site, look: Lookup, plan: Plan, batch: list[dict]) -> Iter
     look.prefetch(referenced_records(plan.table, batch))
     keys = [row[plan.table.primary_key[0]] for row in batch]
     changes, provided = history.of_records(site, keys), provisions.of_documents(site, plan.table, keys)
+    linked = provisions.of_provisions(site, plan.table, keys)
     for row, key in zip(batch, keys, strict=True):
-        yield record_page_of(site, look, plan, row, Extra(provided.get(key), changes.get(key, [])))
+        yield record_page_of(site, look, plan, row, Extra(provided.get(key), linked.get(key), changes.get(key, [])))

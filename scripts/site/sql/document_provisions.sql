@@ -1,4 +1,4 @@
--- The provisions of a batch of documents ($ids), in the order of their points, each with the records linked to it
+-- The provisions of a batch of documents, or a batch of provisions ($ids), in the order of their points, each with the records linked to it
 -- (provision_links), oldest first, and each linked record's date and summary (from the events view).
 SELECT p.document_id,
        p.provision_id,
@@ -15,6 +15,6 @@ SELECT p.document_id,
 FROM provisions p
 LEFT JOIN provision_links l ON l.provision_id = p.provision_id
 LEFT JOIN events e ON e.record_id = l.record_id
-WHERE p.document_id IN (SELECT unnest($ids::VARCHAR[]))
+WHERE p.document_id IN (SELECT unnest($ids::VARCHAR[])) OR p.provision_id IN (SELECT unnest($ids::VARCHAR[]))
 GROUP BY ALL
 ORDER BY p.document_id, p.provision_id
