@@ -146,6 +146,13 @@ def test_a_provision_page_lists_the_records_linked_to_it_with_the_relation(out):
     assert '<p class="meta">No record is linked to it.</p>' in none
 
 
+def test_a_record_linked_to_a_provision_links_it_and_its_document(out):
+    shown = section(page(out, "trf-0001"), "commitments")
+    assert ('<li><a href="../prv-0001/">prv-0001</a>: Point 8 of <a href="../doc-0001/">Joint statement</a>: '
+            'The parties exchange prisoners <span class="relation">(<span title="The record carries out') in shown
+    assert 'id="commitments"' not in page(out, "mmh-0001")
+
+
 def test_a_record_that_is_not_a_document_has_no_provisions_section(out):
     assert 'id="provisions"' not in page(out, "trf-0001")
 

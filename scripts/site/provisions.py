@@ -39,6 +39,18 @@ def of_provisions(site: Site, table: Table, ids: list[str]) -> dict[str, list[di
                                                                           {"ids": ids})}
 
 
+def of_linked_records(site: Site, ids: list[str]) -> dict[str, list[dict]]:
+    """Record id → the provisions it is linked to, for a batch of records."""
+    if not ids or document_table(site.package) is None:
+        return {}
+    return {row["record_id"]: row["provisions"] for row in site.stream(sql_file("record_provisions"), {"ids": ids})}
+
+
+def point_words(point: str | None) -> str:
+    """`Point 8`, `para 4` as the text numbers it, or `Unnumbered`."""
+    return f"Point {point}" if point and point[0].isdigit() else (point or "Unnumbered")
+
+
 def code_html(package: Package, table: str, field: str, value: str | None) -> str:
     """A code in words (`partly implemented`), its meaning on hover."""
     if not value:
@@ -67,7 +79,7 @@ def links_html(package: Package, links: list[dict], page: str) -> str:
 def provision_html(package: Package, row: dict, page: str) -> str:
     """One provision: `Point 8 · prv-0008`, its paraphrase, its facts, its status note and its linked records."""
     pid = row["provision_id"]
-    point = f"Point {row['point']}" if row["point"] and row["point"][0].isdigit() else (row["point"] or "Unnumbered")
+    point = point_words(row["point"])
     deadline = long_date(row["deadline"], row["deadline_precision"]) if row["deadline"] else "none set"
     facts = (f'category: {code_html(package, PROVISIONS, "category", row["category"])} · deadline: {esc(deadline)} · '
              f'status: <strong>{code_html(package, PROVISIONS, "status", row["status"])}</strong>')
@@ -83,3 +95,14 @@ def provisions_html(package: Package, rows: list[dict], page: str) -> str:
     return (f"<p>{n} provision{'s' if n != 1 else ''}, as numbered in the text, with the status of each as of the "
             "completeness date and the records linked to it.</p>"
             f'<ol class="record-provisions">{"".join(provision_html(package, r, page) for r in rows)}</ol>')
+
+
+def commitments_html(package: Package, found: list[dict], page: str) -> str:
+    """The provisions a record is linked to: each with its point, its document and how the record stands to it."""
+    items = [f'<li><a href="{href(page, record_page(p["provision_id"]))}">{esc(p["provision_id"])}</a>: '
+             f'{esc(point_words(p["point"]))} of <a href="{href(page, record_page(p["document_id"]))}">'
+             f'{esc(p["document_title"])}</a>: {esc(one_line(p["summary"], 160))} '
+             f'<span class="relation">({code_html(package, LINKS, "relation", p["relation"])})</span></li>'
+             for p in found]
+    return ("<p>The commitments of signed or agreed documents this record is linked to.</p>"
+            f'<ul class="provision-links">{"".join(items)}</ul>')

@@ -37,7 +37,7 @@ from scripts.site.values import (
 
 CORRECTIONS = "methodology.md"
 SECTIONS = {"details": "Details", "provisions": "Provisions", "linked-to-this-provision":
-            "Records linked to this provision", "linked-records": "Linked records",
+            "Records linked to this provision", "commitments": "Commitments", "linked-records": "Linked records",
             "claims-about-this-record": "Claims about this record", "sources": "Sources", "history": "History",
             "cite-this-record": "Cite this record"}  # anchor: title
 TAG = re.compile(r"<[^>]*>")
@@ -246,6 +246,7 @@ class Extra:
 
     provisions: list[dict] | None
     links: list[dict] | None
+    commitments: list[dict] | None  # the provisions the record is linked to
     changes: list[history.Change]
 
 
@@ -273,6 +274,8 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict, extra: Extra
         out.append(section("provisions", provisions.provisions_html(site.package, extra.provisions, page)))
     if extra.links is not None:
         out.append(section("linked-to-this-provision", provisions.links_html(site.package, extra.links, page)))
+    if extra.commitments:
+        out.append(section("commitments", provisions.commitments_html(site.package, extra.commitments, page)))
     if others:
         out.append(section("linked-records", f'<ul class="record-links">{"".join(others)}</ul>'))
     if about:
@@ -286,7 +289,8 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict, extra: Extra
     sections = frozenset(["details", "sources", "history", "cite-this-record"]
                          + (["linked-records"] if others else []) + (["claims-about-this-record"] if about else [])
                          + (["provisions"] if extra.provisions else [])
-                         + (["linked-to-this-provision"] if extra.links is not None else []))
+                         + (["linked-to-this-provision"] if extra.links is not None else [])
+                         + (["commitments"] if extra.commitments else []))
     return RecordPage(key, title, "\n".join(out), f"{summary} <p>{said}</p>", sections)
 
 
@@ -314,6 +318,7 @@ def batch_pages(site: Site, look: Lookup, plan: Plan, batch: list[dict]) -> Iter
     look.prefetch(referenced_records(plan.table, batch))
     keys = [row[plan.table.primary_key[0]] for row in batch]
     changes, provided = history.of_records(site, keys), provisions.of_documents(site, plan.table, keys)
-    linked = provisions.of_provisions(site, plan.table, keys)
+    linked, carried = provisions.of_provisions(site, plan.table, keys), provisions.of_linked_records(site, keys)
     for row, key in zip(batch, keys, strict=True):
-        yield record_page_of(site, look, plan, row, Extra(provided.get(key), linked.get(key), changes.get(key, [])))
+        yield record_page_of(site, look, plan, row,
+                             Extra(provided.get(key), linked.get(key), carried.get(key), changes.get(key, [])))
