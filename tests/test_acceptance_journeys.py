@@ -211,3 +211,27 @@ def test_the_changes_feed_parses_and_every_entry_links_a_page_of_the_served_site
     assert sum(h.startswith("records/") for h in links) > 100
     broken = [h for h in sorted(links) if reader.request.get(urljoin(real_base, h)).status != 200]
     assert broken == []
+
+
+def test_the_commitments_list_filters_by_document_status_and_category(reader, real_base, db):
+    if reader.width_name == "phone":
+        pytest.skip("the filters are the same menus at both widths")
+    reader.goto(urljoin(real_base, "commitments/"))
+    reader.wait_for_selector("table.commitments[data-enhanced=true]")
+    rows = reader.locator("table.commitments tbody tr")
+
+    def shown_after(menu: str, label: str) -> list[str]:
+        for other in ("Document", "Status", "Category"):  # one filter at a time
+            reader.select_option(f".explorer-filters select[aria-label='{other}']", "")
+        reader.select_option(f".explorer-filters select[aria-label='{menu}']", label=label)
+        return sorted(rows.evaluate_all("trs => trs.map(tr => tr.id)"))
+
+    def ids(sql: str, *parameters) -> list[str]:
+        return sorted(r for (r,) in db.execute(sql, list(parameters)).fetchall())
+
+    statement = reader.locator("table.commitments a[href$='records/doc-0009/']").first.inner_text()
+    assert shown_after("Document", statement) == ids(
+        "SELECT provision_id FROM provisions WHERE document_id = 'doc-0009'")
+    assert shown_after("Status", "disputed") == ids("SELECT provision_id FROM provisions WHERE status = 'disputed'")
+    assert shown_after("Category", "prisoners and detainees") == ids(
+        "SELECT provision_id FROM provisions WHERE category = 'prisoners_and_detainees'")
