@@ -173,7 +173,7 @@ def test_a_record_page_lists_earlier_releases_with_their_date_latest_first(out):
     assert re.findall(r"<li><strong>(.*?)</strong>", shown) == ["0.1.0 (not yet released)", "0.0.9 (15 January 2026)"]
 
 
-def test_a_record_no_release_recorded_says_no_change_is_recorded(out):
+def test_a_record_that_no_release_changed_says_no_change_is_recorded(out):
     shown = section(page(out, "mmh-0001"), "history")
     assert "<p>No change to this record is recorded in any release.</p>" in shown
 
