@@ -203,3 +203,35 @@ def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float
         y += height + 52
     body.append(text(0, y + 8, source, 11, fill=MUTED))
     return svg(width, y + 18, title, source, body)
+
+
+def delay_bars(bars: list[tuple[str, float | None, str, str]], title: str, axis: str, source: str) -> bytes:
+    """Horizontal bars, one per row (label, days, what the bar says, words on hover), drawn from 0: a row with no
+    figure is not dropped but says why in grey where its bar would be."""
+    width, row = 560, 24
+    left = min(max([width_of(plain(b[0]), 12) for b in bars] + [60]) + 12, width * 0.4)
+    right = width - 60
+    ticks = nice_ticks(max([b[1] or 0 for b in bars] + [1]), 4)
+    scale = (right - left) / ticks[-1]
+    body = [text(0, 20, title, 16, extra=' font-weight="bold"')]
+    y, height = 36, max(len(bars), 1) * row
+    for t in ticks:
+        x = left + t * scale
+        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + height}" stroke="{GRID}"/>')
+        body.append(text(x, y + height + 16, f"{t:,.0f}", 12, "middle", MUTED))
+    for k, (label, days, said, words) in enumerate(bars):
+        middle = y + k * row + row / 2
+        body.append(text(left - 8, middle + 4, label, 12, "end"))
+        if days is None:
+            body.append(f"<g><title>{xml_text(words)}</title>{text(left + 4, middle + 4, said, 11, fill=MUTED)}</g>")
+            continue
+        body.append(f'<rect x="{left}" y="{middle - row * 0.3:.1f}" width="{max(days * scale, 1):.1f}" '
+                    f'height="{row * 0.6:.1f}" fill="{PALETTE[0]}"><title>{xml_text(words)}</title></rect>')
+        body.append(text(left + days * scale + 4, middle + 4, said, 11))
+    if not bars:
+        body.append(text(left + (right - left) / 2, y + row / 2 + 4, "No records yet", 12, "middle", MUTED))
+    body.append(f'<line x1="{left}" x2="{left}" y1="{y}" y2="{y + height}" stroke="{INK}"/>')
+    body.append(text(left + (right - left) / 2, y + height + 34, axis, 12, "middle", MUTED))
+    y += height + 52
+    body.append(text(0, y + 8, source, 11, fill=MUTED))
+    return svg(width, y + 18, title, source, body)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import xml.etree.ElementTree as ET
 from urllib.parse import urljoin, urlsplit
 
 import duckdb
@@ -53,7 +54,7 @@ def open_menu_entry(journey: Journey, name: str) -> None:
     """A top-level entry of the site's navigation: a tab on a wide screen, the menu on a phone."""
     page = journey.page
     if page.width_name == "phone":
-        journey.click(page.locator("label[for=__drawer]").first)
+        journey.click(page.locator("label.md-header__button[for=__drawer]"))
         journey.click(page.locator(".md-nav--primary .md-nav__link", has_text=name).first)
     else:
         journey.click(page.locator(".md-tabs__link", has_text=name).first)
@@ -140,7 +141,7 @@ def test_every_download_resolves_verifies_against_its_digest_and_the_spreadsheet
 
 PHONE_PAGES = ["", "tables/", "tables/meetings/", "tables/prisoner_transfers/", "tables/mine_map_handovers/",
                "tables/claims/", "tables/documents/", "tables/sources/", "bibliography/", "timeline/", "map/",
-               "query/", "cookbook/", "downloads/", "methodology/", "cite/", "changes/"]
+               "commitments/", "query/", "cookbook/", "downloads/", "methodology/", "cite/", "changes/"]
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +164,7 @@ def test_no_page_is_wider_than_a_phones_screen(phone, real_base, db):
 
 def test_the_map_and_the_charts_fit_a_phones_screen(phone, real_base):
     too_wide = []
-    for path in ["map/", "timeline/"]:
+    for path in ["map/", "timeline/", "commitments/"]:
         phone.goto(urljoin(real_base, path))
         phone.wait_for_load_state("load")
         for box in phone.eval_on_selector_all("article svg, article object, article img",
@@ -172,3 +173,65 @@ def test_the_map_and_the_charts_fit_a_phones_screen(phone, real_base):
                 too_wide.append((path, round(box)))
     assert too_wide == []
 
+
+
+def test_a_researcher_reads_what_the_2020_statement_promised_and_what_was_done(reader, real_base, db):
+    journey = home(reader, real_base, "what the 2020 statement promised and what was done")
+    document_id, title = db.execute("SELECT document_id, title FROM documents WHERE date = DATE '2020-11-10'"
+                                    ).fetchone()
+    promised = db.execute("SELECT provision_id, point, summary, replace(CAST(status AS VARCHAR), '_', ' ') "
+                          "FROM provisions WHERE document_id = ? ORDER BY provision_id", [document_id]).fetchall()
+    done = [r for (r,) in db.execute("SELECT DISTINCT l.record_id FROM provision_links l JOIN provisions p "
+                                     "USING (provision_id) WHERE p.document_id = ? AND l.record_id LIKE 'trf-%' "
+                                     "ORDER BY 1", [document_id]).fetchall()]
+    assert len(promised) == 9 and len(done) >= 6
+    open_menu_entry(journey, "Commitments")
+    journey.click(reader.locator(f"table.commitments a[href$='records/{document_id}/']").first)
+    text = visible(reader)
+    assert title in text
+    for _, point, summary, status in promised:
+        assert f"Point {point} · " in text and summary in text, point
+        assert f"status: {status}" in text, point
+    assert all(transfer in text for transfer in done)
+    for transfer in done:  # each transfer carrying out a point links to its page
+        assert reader.locator(f".record-provisions a[href$='{transfer}/']").count() >= 1
+    journey.done(most=3)
+
+
+def test_the_changes_feed_parses_and_every_entry_links_a_page_of_the_served_site(reader, real_base):
+    if reader.width_name == "phone":
+        pytest.skip("one width is enough: the feed is not laid out")
+    response = reader.request.get(urljoin(real_base, "changes.atom"))
+    assert response.status == 200
+    root = ET.fromstring(response.body())  # a real XML parser: a malformed feed raises
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = root.findall(f"{atom}entry")
+    assert entries and all(e.findtext(f"{atom}updated") for e in entries)
+    links = {e.find(f"{atom}link").get("href") for e in entries}
+    assert sum(h.startswith("records/") for h in links) > 100
+    broken = [h for h in sorted(links) if reader.request.get(urljoin(real_base, h)).status != 200]
+    assert broken == []
+
+
+def test_the_commitments_list_filters_by_document_status_and_category(reader, real_base, db):
+    if reader.width_name == "phone":
+        pytest.skip("the filters are the same menus at both widths")
+    reader.goto(urljoin(real_base, "commitments/"))
+    reader.wait_for_selector("table.commitments[data-enhanced=true]")
+    rows = reader.locator("table.commitments tbody tr")
+
+    def shown_after(menu: str, label: str) -> list[str]:
+        for other in ("Document", "Status", "Category"):  # one filter at a time
+            reader.select_option(f".explorer-filters select[aria-label='{other}']", "")
+        reader.select_option(f".explorer-filters select[aria-label='{menu}']", label=label)
+        return sorted(rows.evaluate_all("trs => trs.map(tr => tr.id)"))
+
+    def ids(sql: str, *parameters) -> list[str]:
+        return sorted(r for (r,) in db.execute(sql, list(parameters)).fetchall())
+
+    statement = reader.locator("table.commitments a[href$='records/doc-0009/']").first.inner_text()
+    assert shown_after("Document", statement) == ids(
+        "SELECT provision_id FROM provisions WHERE document_id = 'doc-0009'")
+    assert shown_after("Status", "disputed") == ids("SELECT provision_id FROM provisions WHERE status = 'disputed'")
+    assert shown_after("Category", "prisoners and detainees") == ids(
+        "SELECT provision_id FROM provisions WHERE category = 'prisoners_and_detainees'")

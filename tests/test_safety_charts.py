@@ -42,3 +42,11 @@ def test_control_characters_in_labels_are_dropped_and_the_svg_parses_as_xml():
 def test_plain_keeps_ordinary_text_and_collapses_whitespace():
     assert charts.plain("Nagorno-Karabakh  de facto\r\nauthorities → Ազատ") == \
         "Nagorno-Karabakh de facto authorities → Ազատ"
+
+
+def test_the_delay_chart_draws_labels_from_the_data_as_plain_text_and_parses_as_xml():
+    svg = charts.delay_bars([(NAMES[2], 12, "12 days", NAMES[0]), (NAMES[3], None, "no record linked", "none")],
+                            "Days", "days", "Source: a test")
+    shown = texts(svg)
+    assert "Bad[31mName → X" in shown and "Tab and newline → Y" in shown and "no record linked" in shown
+    assert not any(c in svg.decode() for c in "\x1b\x00\x08\x7f\x9b\u202e")

@@ -146,8 +146,9 @@ def test_the_table_of_contents_of_a_record_page_lists_the_sections_it_has(built)
         nav = text.split('aria-label="Table of contents"', 1)[1].split("</nav>", 1)[0]
         return re.findall(r'<a href="#([a-z-]+)" class="md-nav__link">', nav)
 
-    assert toc("mmh-0001") == ["details", "linked-records", "claims-about-this-record", "sources", "cite-this-record"]
-    assert toc("mtg-0001") == ["details", "sources", "cite-this-record"]
+    assert toc("mmh-0001") == ["details", "linked-records", "claims-about-this-record", "sources", "history",
+                               "cite-this-record"]
+    assert toc("mtg-0001") == ["details", "sources", "history", "cite-this-record"]
 
 
 def test_every_stage_declares_what_it_reads_and_writes_and_the_site_reads_no_csv():

@@ -32,7 +32,7 @@ from scripts.identity import load_release
 from scripts.manifest import Manifest, ManifestError
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
-from scripts.site import blocks, console, map, pages, records, shell, tables, timeline
+from scripts.site import blocks, commitments, console, feed, map, pages, records, shell, tables, timeline
 from scripts.site.context import Blocks, Site
 from scripts.site.html import page_url
 from scripts.site.theme import themed
@@ -41,7 +41,7 @@ DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
 BLOCKS = "site-blocks"  # OUT/site-blocks: the lists of rows that MkDocs does not parse (`context.Blocks`)
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-PAGE_FAMILIES = (tables, timeline, pages, shell, map, console)
+PAGE_FAMILIES = (tables, timeline, commitments, pages, shell, map, console, feed)
 
 
 def fill_markers(folder: Path, generated: dict) -> None:

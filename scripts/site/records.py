@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from scripts.package import Field, Table, ident
+from scripts.site import history, provisions
 from scripts.site.context import BATCH, Site, text_columns, text_struct
 from scripts.site.html import attr, esc, external_link, href, shown_date
 from scripts.site.values import (
@@ -35,8 +36,10 @@ from scripts.site.values import (
 )
 
 CORRECTIONS = "methodology.md"
-SECTIONS = {"details": "Details", "linked-records": "Linked records", "claims-about-this-record":
-            "Claims about this record", "sources": "Sources", "cite-this-record": "Cite this record"}  # anchor: title
+SECTIONS = {"details": "Details", "provisions": "Provisions", "linked-to-this-provision":
+            "Records linked to this provision", "commitments": "Commitments", "linked-records": "Linked records",
+            "claims-about-this-record": "Claims about this record", "sources": "Sources", "history": "History",
+            "cite-this-record": "Cite this record"}  # anchor: title
 TAG = re.compile(r"<[^>]*>")
 
 
@@ -233,9 +236,21 @@ class Plan:
     links: list[tuple[Table, str]]  # incoming_fields
     facts: list[Fact]  # fact_plan
     citations: tuple | None  # citation_parts
+    releases: history.Releases
 
 
-def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict) -> RecordPage:
+@dataclass(frozen=True)
+class Extra:
+    """What a record's page shows besides its own row, read a batch of records at a time: a document's provisions
+    (`provisions`), the records linked to a provision, the record's changes release by release (`history`)."""
+
+    provisions: list[dict] | None
+    links: list[dict] | None
+    commitments: list[dict] | None  # the provisions the record is linked to
+    changes: list[history.Change]
+
+
+def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict, extra: Extra) -> RecordPage:
     table = plan.table
     key = row[table.primary_key[0]]
     page = record_page(key)
@@ -255,6 +270,12 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict) -> RecordPag
            section("details", facts_html)]
     if empty:
         out.append(f'<p class="meta">Not given by the sources: {esc(", ".join(empty))}.</p>')
+    if extra.provisions:
+        out.append(section("provisions", provisions.provisions_html(site.package, extra.provisions, page)))
+    if extra.links is not None:
+        out.append(section("linked-to-this-provision", provisions.links_html(site.package, extra.links, page)))
+    if extra.commitments:
+        out.append(section("commitments", provisions.commitments_html(site.package, extra.commitments, page)))
     if others:
         out.append(section("linked-records", f'<ul class="record-links">{"".join(others)}</ul>'))
     if about:
@@ -262,10 +283,14 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict) -> RecordPag
                            f"<p>{len(about)} attributed claim(s) refer to this record.</p>",
                            f'<ul class="record-links">{"".join(about)}</ul>'))
     out += [section("sources", sources_html(site, look, plan.citations, cited, page)),
+            section("history", history.history_html(plan.releases, extra.changes)),
             section("cite-this-record",
                     f'<blockquote class="cite"><p>{esc(cite_line(site, table, row, title))}</p></blockquote>')]
-    sections = frozenset(["details", "sources", "cite-this-record"] + (["linked-records"] if others else [])
-                         + (["claims-about-this-record"] if about else []))
+    sections = frozenset(["details", "sources", "history", "cite-this-record"]
+                         + (["linked-records"] if others else []) + (["claims-about-this-record"] if about else [])
+                         + (["provisions"] if extra.provisions else [])
+                         + (["linked-to-this-provision"] if extra.links is not None else [])
+                         + (["commitments"] if extra.commitments else []))
     return RecordPage(key, title, "\n".join(out), f"{summary} <p>{said}</p>", sections)
 
 
@@ -277,9 +302,9 @@ def referenced_records(table: Table, rows: list[dict]) -> set[str]:
 
 def pages(site: Site) -> Iterator[RecordPage]:
     """Every record's page, table by table, in key order, built a batch of records at a time."""
-    look = Lookup(site)
+    look, releases = Lookup(site), history.Releases.of(site.package)
     for table in site.package.record_tables().values():
-        plan = Plan(table, incoming_fields(site, table), fact_plan(table), citation_parts(site, look))
+        plan = Plan(table, incoming_fields(site, table), fact_plan(table), citation_parts(site, look), releases)
         batch: list[dict] = []
         for row in site.stream(record_sql(site, look, table)):
             batch.append(row)
@@ -291,5 +316,9 @@ def pages(site: Site) -> Iterator[RecordPage]:
 
 def batch_pages(site: Site, look: Lookup, plan: Plan, batch: list[dict]) -> Iterator[RecordPage]:
     look.prefetch(referenced_records(plan.table, batch))
-    for row in batch:
-        yield record_page_of(site, look, plan, row)
+    keys = [row[plan.table.primary_key[0]] for row in batch]
+    changes, provided = history.of_records(site, keys), provisions.of_documents(site, plan.table, keys)
+    linked, carried = provisions.of_provisions(site, plan.table, keys), provisions.of_linked_records(site, keys)
+    for row, key in zip(batch, keys, strict=True):
+        yield record_page_of(site, look, plan, row,
+                             Extra(provided.get(key), linked.get(key), carried.get(key), changes.get(key, [])))
