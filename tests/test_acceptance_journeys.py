@@ -26,10 +26,9 @@ def db(real_build):
         yield con
 
 
-@pytest.fixture(params=list(WIDTHS), scope="module")
-def reader(request, browser):
+def open_tab(browser, width_name: str):
     """A browser tab at one width; any request that would leave the site is refused and remembered."""
-    context = browser.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
+    context = browser.new_context(viewport={"width": WIDTHS[width_name], "height": 900})
     outside: list[str] = []
 
     def route(r):
@@ -40,7 +39,22 @@ def reader(request, browser):
             r.abort()
     context.route("**/*", route)
     page = context.new_page()
-    page.width_name, page.outside = request.param, outside
+    page.width_name, page.outside = width_name, outside
+    return context, page
+
+
+@pytest.fixture(params=list(WIDTHS), scope="module")
+def reader(request, browser):
+    """The journeys hold at every width."""
+    context, page = open_tab(browser, request.param)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    """For what is not laid out differently by width (a feed, the filters' menus): one width is enough."""
+    context, page = open_tab(browser, "desktop")
     yield page
     context.close()
 
@@ -198,10 +212,8 @@ def test_a_researcher_reads_what_the_2020_statement_promised_and_what_was_done(r
     journey.done(most=3)
 
 
-def test_the_changes_feed_parses_and_every_entry_links_a_page_of_the_served_site(reader, real_base):
-    if reader.width_name == "phone":
-        pytest.skip("one width is enough: the feed is not laid out")
-    response = reader.request.get(urljoin(real_base, "changes.atom"))
+def test_the_changes_feed_parses_and_every_entry_links_a_page_of_the_served_site(desktop, real_base):
+    response = desktop.request.get(urljoin(real_base, "changes.atom"))
     assert response.status == 200
     root = ET.fromstring(response.body())  # a real XML parser: a malformed feed raises
     atom = "{http://www.w3.org/2005/Atom}"
@@ -209,27 +221,25 @@ def test_the_changes_feed_parses_and_every_entry_links_a_page_of_the_served_site
     assert entries and all(e.findtext(f"{atom}updated") for e in entries)
     links = {e.find(f"{atom}link").get("href") for e in entries}
     assert sum(h.startswith("records/") for h in links) > 100
-    broken = [h for h in sorted(links) if reader.request.get(urljoin(real_base, h)).status != 200]
+    broken = [h for h in sorted(links) if desktop.request.get(urljoin(real_base, h)).status != 200]
     assert broken == []
 
 
-def test_the_commitments_list_filters_by_document_status_and_category(reader, real_base, db):
-    if reader.width_name == "phone":
-        pytest.skip("the filters are the same menus at both widths")
-    reader.goto(urljoin(real_base, "commitments/"))
-    reader.wait_for_selector("table.commitments[data-enhanced=true]")
-    rows = reader.locator("table.commitments tbody tr")
+def test_the_commitments_list_filters_by_document_status_and_category(desktop, real_base, db):
+    desktop.goto(urljoin(real_base, "commitments/"))
+    desktop.wait_for_selector("table.commitments[data-enhanced=true]")
+    rows = desktop.locator("table.commitments tbody tr")
 
     def shown_after(menu: str, label: str) -> list[str]:
         for other in ("Document", "Status", "Category"):  # one filter at a time
-            reader.select_option(f".explorer-filters select[aria-label='{other}']", "")
-        reader.select_option(f".explorer-filters select[aria-label='{menu}']", label=label)
+            desktop.select_option(f".explorer-filters select[aria-label='{other}']", "")
+        desktop.select_option(f".explorer-filters select[aria-label='{menu}']", label=label)
         return sorted(rows.evaluate_all("trs => trs.map(tr => tr.id)"))
 
     def ids(sql: str, *parameters) -> list[str]:
         return sorted(r for (r,) in db.execute(sql, list(parameters)).fetchall())
 
-    statement = reader.locator("table.commitments a[href$='records/doc-0009/']").first.inner_text()
+    statement = desktop.locator("table.commitments a[href$='records/doc-0009/']").first.inner_text()
     assert shown_after("Document", statement) == ids(
         "SELECT provision_id FROM provisions WHERE document_id = 'doc-0009'")
     assert shown_after("Status", "disputed") == ids("SELECT provision_id FROM provisions WHERE status = 'disputed'")
