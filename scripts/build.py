@@ -1,10 +1,11 @@
 """Stage 3 (`make build`): the validated CSVs as one DuckDB database and one Parquet file per table.
 
 Every CREATE TYPE, CREATE TABLE, CHECK and COMMENT is generated from the package model and the rule
-registry; nothing here names a column of a table. Only the views are written by hand, in
-`queries/views/*.sql`, because they are questions, not structure (their columns' meanings are in
-`queries/views/columns.toml`). The CSVs stay canonical: this stage runs after `make check` and still loads
-strictly, so a value the validator let through by mistake stops the build instead of being rounded.
+registry; nothing here names a column of a table. The `events` view is written from the model too
+(`scripts.events`); the other views are written by hand, in `queries/views/*.sql`, because they are questions,
+not structure (their columns' meanings are in `queries/views/columns.toml`). The CSVs stay canonical: this
+stage runs after `make check` and still loads strictly, so a value the validator let through by mistake stops
+the build instead of being rounded.
 
 Three facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5 (the
 `duckdb-cli` on PyPI) or by DuckDB-WASM (DuckDB 1.4, the site's Query page), so the file is written in the v1.4.0
@@ -29,16 +30,25 @@ from pathlib import Path
 
 import duckdb
 
-from scripts import changes, metadata
+from scripts import changes, events, metadata
 from scripts.identity import Release, load_release
 from scripts.load import csv_source
-from scripts.package import DATE_FORMAT, ROOT, Field, Package, PackageError, Table, ident, literal, load_package
+from scripts.package import (
+    DATE_FORMAT,
+    ROOT,
+    Field,
+    Package,
+    PackageError,
+    Problem,
+    Table,
+    ident,
+    literal,
+    load_package,
+)
 from scripts.rules import typed_constraints
 
 DATABASE = "am-az-normalization.duckdb"
 ROW_GROUP_SIZE = 100_000
-
-VIEWS = ROOT / "queries" / "views"
 
 
 def enum_types(package: Package) -> dict[tuple[str, str], tuple[str, list[str]]]:
@@ -120,10 +130,19 @@ def leading_comment(text: str) -> str:
     return " ".join(t for t in taken if t)
 
 
-def create_views(con: duckdb.DuckDBPyConnection, root: Path) -> list[str]:
-    """Every `queries/views/*.sql` as a view named after its file and commented with its leading comment. A
-    view that reads another view waits for it: each round creates what it can."""
-    pending = {path.stem: path.read_text(encoding="utf-8") for path in view_files(root)}
+def view_texts(package: Package) -> dict[str, str]:
+    """Each view's name and SQL: the `events` view written from the model, then every `queries/views/*.sql`."""
+    files = {path.stem: path.read_text(encoding="utf-8") for path in view_files(package.root)}
+    if events.VIEW in files:
+        raise PackageError([Problem(f"queries/views/{events.VIEW}.sql", message="the events view is written from "
+                                    "the model (x-record in the record tables' schemas); remove this file")])
+    return {events.VIEW: events.view_sql(package), **files}
+
+
+def create_views(con: duckdb.DuckDBPyConnection, package: Package) -> list[str]:
+    """Every view (`view_texts`), commented with its leading comment. A view that reads another view waits for
+    it: each round creates what it can."""
+    pending = view_texts(package)
     created = []
     while pending:
         made = []
@@ -251,7 +270,7 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
                 con.execute(statement)
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
-        describe_database(con, package, release, create_views(con, package.root))
+        describe_database(con, package, release, create_views(con, package))
         write_changes(con, package, release)
         for copy in copies:
             copy.result()
