@@ -43,8 +43,6 @@ def field_text(package: Package, table: Table, field: Field) -> str:
             continue
         if fk and words == "Refers to a row of another table.":
             words = f"Refers to {fk.resource}.{fk.reference_fields[0]}."
-        for key in ("x-loadedTerms", "x-processTerms"):
-            words = words.replace(f" ({key})", f" (listed as {key} in datapackage.json)")
         text += " " + words
     return text.replace("`", "")
 

@@ -16,7 +16,6 @@ fixed time, so the same inputs give the same zip, byte for byte.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -114,22 +113,12 @@ def released_descriptor(package: Package, release: Release, others: dict[str, by
                         con: duckdb.DuckDBPyConnection) -> bytes:
     """datapackage.json as released: version, date and addresses from release.toml, `id` and `sources`, each
     resource's type, size and SHA-256, and `x-files` for every other data or documentation file."""
-    d = copy.deepcopy(package.descriptor)
-    d["version"] = release.version
-    d.pop("homepage", None)
-    if release.site_url:
-        d["homepage"] = release.site_url
-    d["id"] = package_id(package, release)
-    if release.released:
-        d["created"] = f"{release.released.isoformat()}T00:00:00Z"
-    if sources := source_kinds(package, con):
-        d["sources"] = sources
-    for resource, table in zip(d["resources"], package.tables, strict=True):
-        data = table.file.read_bytes()
-        resource["type"] = "table"
-        resource["bytes"] = len(data)
-        resource["hash"] = sha256(data)
-    d["x-files"] = [file_entry(name, data) for name, data in sorted(others.items())]
+    facts = {"version": release.version, "homepage": release.site_url or None, "id": package_id(package, release),
+             "created": f"{release.released.isoformat()}T00:00:00Z" if release.released else None,
+             "sources": source_kinds(package, con) or None}
+    resources = [{"type": "table", "bytes": len(data), "hash": sha256(data)}
+                 for data in (t.file.read_bytes() for t in package.tables)]
+    d = package.released(facts, resources, [file_entry(name, data) for name, data in sorted(others.items())])
     return (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

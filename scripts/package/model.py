@@ -10,6 +10,7 @@ become paths, references to unknown resources or fields.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from dataclasses import dataclass, field
@@ -260,6 +261,21 @@ class Package:
     @property
     def complete_through(self) -> str | None:
         return self.descriptor.get("x-completeThrough")
+
+    def released(self, facts: dict[str, object], resources: list[dict], files: list[dict]) -> dict:
+        """The descriptor as a release publishes it: each of `facts` (version, homepage, id, created, sources) set,
+        or left out where it is None; each resource with its entry of `resources` (type, bytes, hash) added; and
+        `x-files`, every other file of the release."""
+        out = copy.deepcopy(self.descriptor)
+        for key, value in facts.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = value
+        for resource, added in zip(out["resources"], resources, strict=True):
+            resource.update(added)
+        out["x-files"] = files
+        return out
 
     @property
     def names(self) -> list[str]:
