@@ -124,3 +124,32 @@ def test_the_new_table_is_in_the_spreadsheet_and_the_data_dictionary(added):
     with zipfile.ZipFile(out / "downloads" / downloads.one("zip").name) as z:
         dictionary = next(z.read(n).decode() for n in z.namelist() if n.endswith("data-dictionary.md"))
     assert "## commission_sessions" in dictionary and "| `session_id` |" in dictionary
+
+
+# --- what the model refuses in x-record ----------------------------------------------------------------------
+
+def edited_schema(tmp_path, edit) -> Path:
+    copy = package_copy(tmp_path / "pkg")
+    path = copy.root / "schemas" / "meetings.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    edit(schema)
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    return copy.root
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    pytest.param(lambda s: s["x-record"].update(date="day"),
+                 "schemas/meetings.schema.json::x-record: refers to unknown field(s) day of 'meetings'",
+                 id="a field it names that the table lacks"),
+    pytest.param(lambda s: s["x-record"].pop("status"),
+                 "schemas/meetings.schema.json: x-record must be an object with summary and status (field names) and "
+                 "optionally date (a field name), parties (field names) and alwaysParties (party ids)",
+                 id="no status field"),
+    pytest.param(lambda s: s.update({"x-records": {}}),
+                 "schemas/meetings.schema.json: unknown table key(s) x-records (known: x-record)",
+                 id="a misspelt table key"),
+])
+def test_the_model_refuses_a_record_role_it_cannot_use(tmp_path, capsys, edit, expected):
+    root = edited_schema(tmp_path, edit)
+    assert validate([str(root)]) == 1
+    assert capsys.readouterr().out.splitlines() == [expected, "1 problem found"]

@@ -126,7 +126,8 @@ class FieldRules:
     reject_urls: UrlRejects | None = key("x-rejectUrls", _url_rejects)  # addresses that are not canonical
     host_determines: str | None = key("x-hostDetermines", _sibling)  # the sibling one host always has one value of
     url: bool = key("x-url", _true, False)  # an http(s) address
-    references_records: bool = key("x-referencesRecords", _true, False)  # a key of any record table (x-record)
+    # a key of any record table (x-record): read as references_any to each of them once every table is loaded
+    references_records: bool = key("x-referencesRecords", _true, False)
 
     @classmethod
     def read(cls, raw: dict, where: str) -> FieldRules:

@@ -166,8 +166,8 @@ def with_records(tables: list[Table]) -> list[Table]:
     def resolved(f: Field) -> Field:
         if not f.rules.references_records:
             return f
-        return dataclasses.replace(f, rules=dataclasses.replace(f.rules, references_any=targets),
-                                   pattern=f.pattern or record_pattern(records))
+        rules = dataclasses.replace(f.rules, references_any=targets, references_records=False)  # now stated
+        return dataclasses.replace(f, rules=rules, pattern=f.pattern or record_pattern(records))
     return [dataclasses.replace(t, fields=tuple(map(resolved, t.fields))) for t in tables]
 
 
