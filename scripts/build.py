@@ -1,10 +1,11 @@
 """Stage 3 (`make build`): the validated CSVs as one DuckDB database and one Parquet file per table.
 
 Every CREATE TYPE, CREATE TABLE, CHECK and COMMENT is generated from the package model and the rule
-registry; nothing here names a column of a table. Only the views are written by hand, in
-`queries/views/*.sql`, because they are questions, not structure (their columns' meanings are in
-`queries/views/columns.toml`). The CSVs stay canonical: this stage runs after `make check` and still loads
-strictly, so a value the validator let through by mistake stops the build instead of being rounded.
+registry; nothing here names a column of a table. The `events` view is written from the model too
+(`scripts.events`); the other views are written by hand, in `queries/views/*.sql`, because they are questions,
+not structure (their columns' meanings are in `queries/views/columns.toml`). The CSVs stay canonical: this
+stage runs after `make check` and still loads strictly, so a value the validator let through by mistake stops
+the build instead of being rounded.
 
 Three facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5 (the
 `duckdb-cli` on PyPI) or by DuckDB-WASM (DuckDB 1.4, the site's Query page), so the file is written in the v1.4.0
@@ -29,16 +30,25 @@ from pathlib import Path
 
 import duckdb
 
-from scripts import changes, metadata
+from scripts import changes, events, metadata
 from scripts.identity import Release, load_release
 from scripts.load import csv_source
-from scripts.package import DATE_FORMAT, ROOT, Field, Package, PackageError, Table, ident, literal, load_package
+from scripts.package import (
+    DATE_FORMAT,
+    ROOT,
+    Field,
+    Package,
+    PackageError,
+    Problem,
+    Table,
+    ident,
+    literal,
+    load_package,
+)
 from scripts.rules import typed_constraints
 
 DATABASE = "am-az-normalization.duckdb"
 ROW_GROUP_SIZE = 100_000
-
-VIEWS = ROOT / "queries" / "views"
 
 
 def enum_types(package: Package) -> dict[tuple[str, str], tuple[str, list[str]]]:
@@ -120,10 +130,19 @@ def leading_comment(text: str) -> str:
     return " ".join(t for t in taken if t)
 
 
-def create_views(con: duckdb.DuckDBPyConnection, root: Path) -> list[str]:
-    """Every `queries/views/*.sql` as a view named after its file and commented with its leading comment. A
-    view that reads another view waits for it: each round creates what it can."""
-    pending = {path.stem: path.read_text(encoding="utf-8") for path in view_files(root)}
+def view_texts(package: Package) -> dict[str, str]:
+    """Each view's name and SQL: the `events` view written from the model, then every `queries/views/*.sql`."""
+    files = {path.stem: path.read_text(encoding="utf-8") for path in view_files(package.root)}
+    if events.VIEW in files:
+        raise PackageError([Problem(f"queries/views/{events.VIEW}.sql", message="the events view is written from "
+                                    "the model (x-record in the record tables' schemas); remove this file")])
+    return {events.VIEW: events.view_sql(package), **files}
+
+
+def create_views(con: duckdb.DuckDBPyConnection, package: Package) -> list[str]:
+    """Every view (`view_texts`), commented with its leading comment. A view that reads another view waits for
+    it: each round creates what it can."""
+    pending = view_texts(package)
     created = []
     while pending:
         made = []
@@ -189,10 +208,23 @@ def insert_order(table: Table, deferred: set[tuple[str, str]], rows: dict[str, i
     return first + [k for k in table.primary_key or table.field_names if k not in first]
 
 
-def typed_rows_sql(table: Table, enums: dict, order: list[str]) -> str:
-    """The CSV read as the validator reads it (every column text, empty cell = null), cast strictly."""
+def typed_rows_sql(table: Table, enums: dict, order: list[str], source: str) -> str:
+    """The CSV read as the validator reads it (every column text, empty cell = null; `source`: `csv_source`, or
+    the text table it was loaded into), cast strictly."""
     values = ", ".join(strict_value(table, f, enums) for f in table.fields)
-    return f"SELECT {values} FROM {csv_source(table)} ORDER BY {', '.join(map(ident, order))}"
+    return f"SELECT {values} FROM {source} ORDER BY {', '.join(map(ident, order))}"
+
+
+def text_table(table: Table) -> str:
+    """The temporary table holding a table's CSV as text, where the changes since the previous release need it."""
+    return ident(f"text {table.name}")
+
+
+def text_rows(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[list[str], list[dict[str, str]]]:
+    """A table's CSV as the build loaded it: its header and its rows of text cells, an empty cell as ''."""
+    names = table.field_names
+    return names, [dict(zip(names, ("" if v is None else v for v in row), strict=True))
+                   for row in con.execute(f"SELECT * FROM {text_table(table)}").fetchall()]
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, table: Table, folder: Path, kv: dict[str, str]) -> None:
@@ -219,10 +251,12 @@ CHANGES_SQL = Path(__file__).parent / "sql" / "changes.sql"
 
 def write_changes(con: duckdb.DuckDBPyConnection, package: Package, release: Release) -> None:
     """The `changes` table: the history kept in releases/, then this release's changes against the previous one
-    (computed here, where the CSVs are read), in that order."""
+    (computed from the text of the CSVs as this stage loaded them: `text_table`), in that order."""
     con.execute(CHANGES_SQL.read_text(encoding="utf-8"))
     rows = [(version, *astuple(c)) for version, c in changes.history(package, release)]
-    rows += [(release.version, *astuple(c)) for c in changes.compute(package, release)]
+    if release.previous:
+        current = {t.name: text_rows(con, t) for t in package.tables}
+        rows += [(release.version, *astuple(c)) for c in changes.compute(package, release, current)]
     for start in range(0, len(rows), 1000):  # literal rows: DuckDB's executemany costs milliseconds a row
         values = ",\n".join(f"({', '.join(map(literal, row))})" for row in rows[start:start + 1000])
         con.execute(f"INSERT INTO changes VALUES {values}")
@@ -231,7 +265,8 @@ def write_changes(con: duckdb.DuckDBPyConnection, package: Package, release: Rel
 def write_database(package: Package, path: Path, parquet: Path) -> None:
     """The database at path, and each table's Parquet file in the folder `parquet`, copied from the database
     by a second connection as soon as the table is loaded: the next table's inserts check its keys on one
-    core, the copy uses the other."""
+    core, the copy uses the other. Each CSV is read once: straight into its table, or, where the changes since
+    a previous release are computed, into a text table (`text_table`) first."""
     enums = enum_types(package)
     _, deferred = creation_order(package)
     release = load_release(package)
@@ -244,14 +279,18 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
                 con.execute(statement)
             if table is None:
                 continue
+            source = csv_source(table)
+            if release.previous:
+                con.execute(f"CREATE TEMP TABLE {text_table(table)} AS SELECT * FROM {source}")
+                source = text_table(table)
             order = insert_order(table, deferred, rows)
             rows[table.name] = con.execute(f"INSERT INTO {ident(table.name)} "
-                                           f"{typed_rows_sql(table, enums, order)}").fetchone()[0]
+                                           f"{typed_rows_sql(table, enums, order, source)}").fetchone()[0]
             for statement in primary_key_sql(table):
                 con.execute(statement)
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
-        describe_database(con, package, release, create_views(con, package.root))
+        describe_database(con, package, release, create_views(con, package))
         write_changes(con, package, release)
         for copy in copies:
             copy.result()

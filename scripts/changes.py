@@ -13,8 +13,10 @@ release that is gone must be listed under [removed] in `release.toml` with the r
 that is back in the data is refused. (Rows of link tables, whose key is made of other records' ids, such as
 citations, need no reason.)
 
-The build stage computes this release's changes (it is the stage that reads the CSVs) and writes them, with the
-committed history, to the database's `changes` table; later stages read them from there.
+The build stage computes this release's changes from the CSVs as it loaded them (`compute` is given their text;
+nothing here reads them again) and writes them, with the committed history, to the database's `changes` table;
+later stages read them from there. Outside a build, `python -m scripts.changes` reads the CSVs itself
+(`read_tables`).
 `python -m scripts.changes freeze` records the current release in `releases/` when it is cut.
 """
 
@@ -99,12 +101,17 @@ def table_changes(table: Table, old: tuple[list[str], list[dict]] | None, new: t
     return out
 
 
-def compute(package: Package, release: Release) -> list[Change]:
+def read_tables(package: Package) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    """Each table's CSV as header and rows of text (for `compute` outside a build)."""
+    return {t.name: read_csv_text(t.file.read_text("utf-8")) for t in package.tables}
+
+
+def compute(package: Package, release: Release, current: dict[str, tuple[list[str], list[dict[str, str]]]]) \
+        -> list[Change]:
     """Every change since the previous release, table by table in package order, then by record and field; none
-    where release.toml names no previous release."""
+    where release.toml names no previous release. `current`: each table's header and rows of text cells."""
     if release.previous is None:
         return []
-    current = {t.name: read_csv_text(t.file.read_text("utf-8")) for t in package.tables}
     present = {record_key(t, r) for t in package.tables for r in current[t.name][1]}
     reused = sorted(set(release.removed) & present)
     if reused:
@@ -158,7 +165,7 @@ def freeze(package: Package, release: Release) -> Path:
     data = folder / "data"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
-    (folder / CHANGES).write_bytes(changes_csv(compute(package, release)))
+    (folder / CHANGES).write_bytes(changes_csv(compute(package, release, read_tables(package))))
     for table in package.tables:
         shutil.copyfile(table.file, data / Path(table.path).name)
     if release.previous:
@@ -174,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv == ["freeze"]:
             print(f"ok: {freeze(package, release)}")
             return 0
-        found = compute(package, release)
+        found = compute(package, release, read_tables(package))
     except (PackageError, ReleaseConfigError, ChangesError, OSError) as e:
         print(f"changes failed: {e}", file=sys.stderr)
         return 1

@@ -50,8 +50,8 @@ def record_set(package: Package, table: Table) -> dict:
     return out
 
 
-def croissant(package: Package, release: Release) -> bytes:
-    """croissant.json for the release folder."""
+def croissant(package: Package, release: Release, tables: dict[str, bytes]) -> bytes:
+    """croissant.json for the release folder (`tables`: each CSV's bytes by its path, for their digests)."""
     data = {"@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": CONFORMS_TO, "name": package.name,
             "alternateName": package.title, "description": package.description,
             "version": release.version, "citeAs": citation_text(package, release), "keywords": package.keywords,
@@ -59,7 +59,7 @@ def croissant(package: Package, release: Release) -> bytes:
             "creator": [{"@type": "sc:Organization", "name": c.title} for c in package.contributors],
             "distribution": [{"@type": "cr:FileObject", "@id": t.path, "name": t.path, "contentUrl": t.path,
                               "encodingFormat": "text/csv",
-                              "sha256": hashlib.sha256(t.file.read_bytes()).hexdigest()} for t in package.tables],
+                              "sha256": hashlib.sha256(tables[t.path]).hexdigest()} for t in package.tables],
             "recordSet": [record_set(package, t) for t in package.tables]}
     if release.site_url:
         data["url"] = release.site_url

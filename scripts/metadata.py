@@ -11,8 +11,8 @@ import hashlib
 import json
 import re
 import tomllib
-from pathlib import Path
 
+from scripts import events
 from scripts.identity import Release, citation_text
 from scripts.package import DESCRIPTOR, Field, Package, Table, ident, literal
 from scripts.rules import field_words
@@ -43,8 +43,6 @@ def field_text(package: Package, table: Table, field: Field) -> str:
             continue
         if fk and words == "Refers to a row of another table.":
             words = f"Refers to {fk.resource}.{fk.reference_fields[0]}."
-        for key in ("x-loadedTerms", "x-processTerms"):
-            words = words.replace(f" ({key})", f" (listed as {key} in datapackage.json)")
         text += " " + words
     return text.replace("`", "")
 
@@ -106,12 +104,16 @@ def metadata_sql(package: Package, release: Release, digest: str | None = None) 
 
 # --- views ----------------------------------------------------------------------------------------------------
 
-def view_column_config(root: Path) -> dict[str, dict[str, str]]:
-    path = root / "queries" / "views" / VIEW_COLUMNS
-    if not path.is_file():
-        return {}
-    with path.open("rb") as f:
-        return tomllib.load(f)
+def view_column_config(package: Package) -> dict[str, dict[str, str]]:
+    """What each view column means: queries/views/columns.toml, with the notes of the events view's columns that
+    name tables and fields written from the model (`scripts.events`)."""
+    path = package.root / "queries" / "views" / VIEW_COLUMNS
+    config = {}
+    if path.is_file():
+        with path.open("rb") as f:
+            config = tomllib.load(f)
+    config[events.VIEW] = {**config.get(events.VIEW, {}), **events.column_texts(package)}
+    return config
 
 
 REFERENCE = re.compile(r"([a-z_]+)\.([a-z_0-9]+)(?::\s*(.*))?", re.S)
@@ -133,7 +135,7 @@ def view_column_text(package: Package, view: str, column: str, config: dict) -> 
 
 def view_comment_sql(package: Package, views: dict[str, list[str]]) -> list[str]:
     """COMMENT ON COLUMN for every column of every view ({view: [columns]})."""
-    config = view_column_config(package.root)
+    config = view_column_config(package)
     return [f"COMMENT ON COLUMN {ident(view)}.{ident(column)} IS "
             f"{literal(view_column_text(package, view, column, config))}"
             for view, columns in views.items() for column in columns]

@@ -40,15 +40,17 @@ from scripts.package import ROOT
 from scripts.terminal import printable
 
 STAGES = ["build", "release", "site.build"]
-# What validation and each stage read and write (OUT: the release being made). The CSV files are read by
-# validation and loaded once, by the build stage; the stages after it read the database it wrote (the release
-# still reads the CSV files to publish them byte for byte and to compare them with the previous release).
+# What validation and each stage read and write (OUT: the release being made). The CSV files are parsed by
+# validation and loaded once, by the build stage, which also computes the changes since the previous release from
+# the text it loaded; the stages after it read the database it wrote. The release reads each CSV once more, as
+# bytes, only to publish it as it is (never parsed).
 STAGE_FILES = {
     "validate": ("datapackage.json, schemas/, data/*.csv", "nothing (a verdict)"),
-    "build": ("datapackage.json, schemas/, data/*.csv, queries/views/, release.toml",
+    "build": ("datapackage.json, schemas/, data/*.csv (each read once), queries/views/, release.toml, releases/",
               "OUT/am-az-normalization.duckdb, OUT/parquet/"),
-    "release": ("the database, OUT/parquet/, data/*.csv, releases/, queries/, templates/, CITATION.cff, CHANGELOG.md, "
-                "LICENSE, release.toml", "OUT/<name>-<version>.zip, OUT/changes.csv, OUT/am-az-normalization.xlsx, "
+    "release": ("the database, OUT/parquet/, data/*.csv (as bytes, to publish), schemas/, datapackage.json, queries/, "
+                "templates/, CITATION.cff, CHANGELOG.md, LICENSE, release.toml",
+                "OUT/<name>-<version>.zip, OUT/changes.csv, OUT/am-az-normalization.xlsx, "
                 "OUT/downloads/ (with manifest.json)"),
     "site.build": ("the database (read-only), OUT/downloads/, OUT/changes.csv, docs/, mkdocs.yml, queries/*.sql, "
                    "CITATION.cff, CHANGELOG.md, release.toml, node_modules/", "OUT/docs/, OUT/mkdocs.yml, OUT/site/"),

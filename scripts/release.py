@@ -16,7 +16,6 @@ fixed time, so the same inputs give the same zip, byte for byte.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -110,26 +109,19 @@ def package_id(package: Package, release: Release, digest: str | None = None) ->
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{package.name}/{release.version}/{digest}"))
 
 
-def released_descriptor(package: Package, release: Release, others: dict[str, bytes],
+def released_descriptor(package: Package, release: Release, tables: dict[str, bytes], others: dict[str, bytes],
                         con: duckdb.DuckDBPyConnection) -> bytes:
     """datapackage.json as released: version, date and addresses from release.toml, `id` and `sources`, each
-    resource's type, size and SHA-256, and `x-files` for every other data or documentation file."""
-    d = copy.deepcopy(package.descriptor)
-    d["version"] = release.version
-    d.pop("homepage", None)
-    if release.site_url:
-        d["homepage"] = release.site_url
-    d["id"] = package_id(package, release)
-    if release.released:
-        d["created"] = f"{release.released.isoformat()}T00:00:00Z"
-    if sources := source_kinds(package, con):
-        d["sources"] = sources
-    for resource, table in zip(d["resources"], package.tables, strict=True):
-        data = table.file.read_bytes()
-        resource["type"] = "table"
-        resource["bytes"] = len(data)
-        resource["hash"] = sha256(data)
-    d["x-files"] = [file_entry(name, data) for name, data in sorted(others.items())]
+    resource's type, size and SHA-256 (`tables`: each CSV's bytes by its path), and `x-files` for every other data
+    or documentation file."""
+    digest = metadata.built_digest(con)
+    facts = {"version": release.version, "homepage": release.site_url or None,
+             "id": package_id(package, release, digest),
+             "created": f"{release.released.isoformat()}T00:00:00Z" if release.released else None,
+             "sources": source_kinds(package, con) or None}
+    resources = [{"type": "table", "bytes": len(tables[t.path]), "hash": sha256(tables[t.path])}
+                 for t in package.tables]
+    d = package.released(facts, resources, [file_entry(name, data) for name, data in sorted(others.items())])
     return (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -247,14 +239,16 @@ def release_changes(con: duckdb.DuckDBPyConnection, release: Release) -> bytes:
 
 
 def members(package: Package, release: Release, out: Path, con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
-    """Every file of the release by its path inside the release folder."""
+    """Every file of the release by its path inside the release folder. Each CSV is read once, as bytes, to be
+    published as it is (the data itself comes from the database)."""
     built = built_files(package, out)
+    tables = {t.path: regular_file(t.file, t.path).read_bytes() for t in package.tables}
     write_xlsx(package, release, out / DATABASE, out / SPREADSHEET)
     others = {p.relative_to(out).as_posix(): p.read_bytes() for p in built}
     others[SPREADSHEET] = (out / SPREADSHEET).read_bytes()
     others[DICTIONARY] = metadata.data_dictionary(package, release).encode("utf-8")
     others[CHANGES] = release_changes(con, release)
-    others[CROISSANT] = croissant.croissant(package, release)
+    others[CROISSANT] = croissant.croissant(package, release, tables)
     others["CHANGELOG.md"] = released_changelog(package, release)
     others["CITATION.cff"] = released_citation(package, release)
     if present(package.root / "LICENSE", "LICENSE"):
@@ -264,11 +258,11 @@ def members(package: Package, release: Release, out: Path, con: duckdb.DuckDBPyC
                    for p in regular_files(queries, "queries")})
     files = {}
     for table in package.tables:
-        files[table.path] = regular_file(table.file, table.path).read_bytes()
+        files[table.path] = tables[table.path]
         files[table.schema_path] = regular_file(package.root / table.schema_path, table.schema_path).read_bytes()
     files.update(others)
     files["README.md"] = readme(package, release, files, con)
-    files[DESCRIPTOR] = released_descriptor(package, release, {**others, "README.md": files["README.md"]}, con)
+    files[DESCRIPTOR] = released_descriptor(package, release, tables, {**others, "README.md": files["README.md"]}, con)
     files[SUMS] = sha256sums(files)
     return files
 

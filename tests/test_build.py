@@ -143,14 +143,20 @@ def test_every_kind_says_how_the_database_holds_it():
 
 
 def test_an_insert_that_breaks_a_foreign_key_fails(writable_database):
-    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConstraintException, match="foreign key"):
+    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConstraintException) as raised:
         con.execute("INSERT INTO citations (record_id, source_id) VALUES ('mtg-0001', 'src-00000000')")
+    assert str(raised.value) == ('Constraint Error: Violates foreign key constraint because key "source_id: '
+                                 'src-00000000" does not exist in the referenced table')
 
 
 def test_an_insert_that_breaks_a_row_rule_fails(writable_database):
-    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConstraintException, match="CHECK"):
+    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConstraintException) as raised:
         con.execute("INSERT INTO prisoner_transfers SELECT * REPLACE ('trf-0002' AS transfer_id, NULL AS "
                     "mine_map_handover_id, 20 AS people_min) FROM prisoner_transfers")
+    assert str(raised.value) == (
+        'Constraint Error: CHECK constraint failed on table "prisoner_transfers" with expression '
+        "CHECK((COALESCE((people_min <= people_best), true) AND COALESCE((people_best <= people_max), true) AND "
+        "COALESCE((people_min <= people_max), true)))")
 
 
 def test_an_unknown_code_cannot_be_inserted(writable_database):
@@ -164,15 +170,18 @@ def test_an_unknown_code_cannot_be_inserted(writable_database):
 
 def test_a_decimal_in_an_integer_column_stops_the_build_instead_of_being_rounded(package, tmp_path):
     package.set("prisoner_transfers", 0, people_min="12.5")
-    with pytest.raises(duckdb.Error, match="people_min '12.5' is not a whole number"):
+    with pytest.raises(duckdb.Error) as raised:
         built(package.root, tmp_path / "out")
+    assert str(raised.value) == ("Invalid Input Error: data/prisoner_transfers.csv: people_min '12.5' is not a whole "
+                                 "number")
     assert not (tmp_path / "out" / build.DATABASE).exists()
 
 
 def test_a_date_not_written_yyyy_mm_dd_stops_the_build(package, tmp_path):
     package.set("claims", 0, date="2021-8-14")
-    with pytest.raises(duckdb.Error, match="date '2021-8-14' is not a date"):
+    with pytest.raises(duckdb.Error) as raised:
         built(package.root, tmp_path / "out")
+    assert str(raised.value) == "Invalid Input Error: data/claims.csv: date '2021-8-14' is not a date (YYYY-MM-DD)"
 
 
 def test_a_failed_build_leaves_the_previous_outputs_in_place(package, tmp_path):

@@ -233,7 +233,7 @@ def test_every_example_query_gives_its_answer_on_the_answers_package(answers_dat
     assert answer(answers_database, name) == EXPECTED[name]
 
 
-@pytest.mark.parametrize("view", [p.stem for p in build.view_files(ROOT)])
+@pytest.mark.parametrize("view", list(build.view_texts(load_package(ROOT))))
 def test_every_view_returns_rows_on_the_answers_package(answers_database, view):
     with duckdb.connect(str(answers_database), read_only=True) as con:
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0

@@ -111,7 +111,7 @@ def test_a_record_removed_without_a_reason_stops_the_release():
 def test_a_removed_identifier_that_comes_back_is_refused():
     reused = dataclasses.replace(RELEASE, removed={"mtg-0001": "Gone."})
     with pytest.raises(changes.ChangesError, match="never reused.*mtg-0001"):
-        changes.compute(PACKAGE, reused)
+        changes.compute(PACKAGE, reused, changes.read_tables(PACKAGE))
 
 
 def test_a_table_the_previous_release_did_not_have_is_all_added():
@@ -121,7 +121,7 @@ def test_a_table_the_previous_release_did_not_have_is_all_added():
 
 
 def test_changes_since_the_previous_release_compare_with_the_tables_kept_in_releases():
-    found = changes.compute(PACKAGE, RELEASE)
+    found = changes.compute(PACKAGE, RELEASE, changes.read_tables(PACKAGE))
     assert {c.change for c in found} <= set(changes.KINDS)
     meetings = PACKAGE.table("meetings")
     kept = ROOT / "releases" / RELEASE.previous.version / "data" / "meetings.csv"
@@ -136,7 +136,7 @@ def test_changes_since_the_previous_release_compare_with_the_tables_kept_in_rele
 def test_a_previous_release_whose_tables_are_not_kept_says_what_is_missing():
     unknown = dataclasses.replace(RELEASE, previous=identity.Previous("0.0.1", None))
     with pytest.raises(changes.ChangesError) as raised:
-        changes.compute(PACKAGE, unknown)
+        changes.compute(PACKAGE, unknown, changes.read_tables(PACKAGE))
     assert str(raised.value) == ("releases/0.0.1/data/ not found: it keeps the tables of the previous release named "
                                  "in release.toml, to compare this one with")
 

@@ -138,6 +138,8 @@ class FieldRules:
     reject_urls: UrlRejects | None = key("x-rejectUrls", _url_rejects)  # addresses that are not canonical
     host_determines: str | None = key("x-hostDetermines", _sibling)  # the sibling one host always has one value of
     url: bool = key("x-url", _true, False)  # an http(s) address
+    # a key of any record table (x-record): read as references_any to each of them once every table is loaded
+    references_records: bool = key("x-referencesRecords", _true, False)
 
     @classmethod
     def read(cls, raw: dict, where: str) -> FieldRules:
@@ -178,6 +180,40 @@ class FieldRules:
         return self.references_any + ((self.list_of,) if self.list_of else ())
 
 
-# Each field-level `x-` key, as the schema spells it.
+@dataclass(frozen=True)
+class RecordRole:
+    """A table whose rows are records (`x-record` in its schema): every row is cited, has a page, and, where the
+    table names its date field, is a row of the events view. Each value names a field of the table."""
+
+    summary: str  # what happened, in the dataset's words
+    status: str  # how firmly the record is established
+    date: str | None = None  # the record's date; with it, the table's rows are events
+    parties: tuple[str, ...] = ()  # fields naming a party involved (a list field names several)
+    always_parties: tuple[str, ...] = ()  # party ids every record of the table involves (a meeting's two sides)
+
+    KEYS = {"summary": "summary", "status": "status", "date": "date", "parties": "parties",
+            "alwaysParties": "always_parties"}
+
+    @classmethod
+    def read(cls, value, where: str) -> RecordRole:
+        if not isinstance(value, dict) or set(value) - set(cls.KEYS) or not {"summary", "status"} <= set(value):
+            raise ValueError(f"{where} must be an object with summary and status (field names) and optionally "
+                             "date (a field name), parties (field names) and alwaysParties (party ids)")
+        for name in ("summary", "status", "date"):
+            if name in value and not isinstance(value[name], str):
+                raise ValueError(f"{where}.{name} must name a field of the table")
+        for name in ("parties", "alwaysParties"):
+            if not isinstance(value.get(name, []), list) or not all(isinstance(v, str) for v in value.get(name, [])):
+                raise ValueError(f"{where}.{name} must be a list of strings")
+        return cls(**{cls.KEYS[k]: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+
+    def fields(self) -> tuple[str, ...]:
+        """Every field of the table this role names."""
+        return tuple(n for n in (self.summary, self.status, self.date, *self.parties) if n)
+
+
+# Each field-level `x-` key, as the schema spells it; the table-level ones (in a schema, beside `fields`); the
+# package-level ones (in datapackage.json).
 FIELD_RULE_KEYS = tuple(f.metadata["key"] for f in dataclasses.fields(FieldRules))
+TABLE_KEYS = {"x-record"}
 PACKAGE_KEYS = {"x-loadedTerms", "x-processTerms", "x-completeThrough"}

@@ -10,12 +10,13 @@ become paths, references to unknown resources or fields.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.package.keys import FieldRules, Target
+from scripts.package.keys import FieldRules, RecordRole, Target
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DESCRIPTOR = "datapackage.json"
@@ -150,6 +151,7 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...]
     title: str = ""
     description: str = ""
+    record: RecordRole | None = None  # x-record: its rows are records, and which fields say what of them
     schema: dict = field(default_factory=dict, compare=False, hash=False)  # raw, for frictionless only
     root: Path = field(default=ROOT, compare=False)
 
@@ -167,6 +169,11 @@ class Table:
     def foreign_key(self, name: str) -> ForeignKey | None:
         """The single-field foreign key on `name`, if any."""
         return next((fk for fk in self.foreign_keys if fk.fields == (name,)), None)
+
+    @property
+    def key_field(self) -> Field | None:
+        """The one field of a single-field primary key."""
+        return self.field(self.primary_key[0]) if len(self.primary_key) == 1 else None
 
     @property
     def id_prefix(self) -> str | None:
@@ -255,6 +262,21 @@ class Package:
     def complete_through(self) -> str | None:
         return self.descriptor.get("x-completeThrough")
 
+    def released(self, facts: dict[str, object], resources: list[dict], files: list[dict]) -> dict:
+        """The descriptor as a release publishes it: each of `facts` (version, homepage, id, created, sources) set,
+        or left out where it is None; each resource with its entry of `resources` (type, bytes, hash) added; and
+        `x-files`, every other file of the release."""
+        out = copy.deepcopy(self.descriptor)
+        for key, value in facts.items():
+            if value is None:
+                out.pop(key, None)
+            else:
+                out[key] = value
+        for resource, added in zip(out["resources"], resources, strict=True):
+            resource.update(added)
+        out["x-files"] = files
+        return out
+
     @property
     def names(self) -> list[str]:
         return [t.name for t in self.tables]
@@ -290,15 +312,18 @@ class Package:
         return [t for _, f in self.citing_fields() for t in f.rules.references_any]
 
     def record_tables(self) -> dict[str, Table]:
-        """The tables whose rows are records, by the prefix of their ids (`mtg` → meetings, …), in the order the
-        citing field names them."""
+        """The tables whose rows are records (`x-record`), by the prefix of their ids (`mtg` → meetings, …), in
+        descriptor order."""
         return self._record_tables
 
     @functools.cached_property
     def _record_tables(self) -> dict[str, Table]:
         """Worked out once: the site asks for the table of every id it links to (the package never changes)."""
-        tables = [self.table(n) for n in dict.fromkeys(t.resource for t in self.cited_records())]
-        return {t.id_prefix or t.name: t for t in tables}
+        return {t.id_prefix or t.name: t for t in self.tables if t.record}
+
+    def event_tables(self) -> list[Table]:
+        """The record tables that name their date field: their rows make the events view, in descriptor order."""
+        return [t for t in self.record_tables().values() if t.record.date]
 
     def record_table(self, record_id: str) -> Table | None:
         """The record table a record id belongs to, by its prefix."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path, PurePosixPath
 
-from scripts.package.keys import FIELD_RULE_KEYS, PACKAGE_KEYS, FieldRules
+from scripts.package.keys import FIELD_RULE_KEYS, PACKAGE_KEYS, TABLE_KEYS, FieldRules, RecordRole, Target
 from scripts.package.model import (
     CONSTRAINTS,
     DESCRIPTOR,
@@ -122,7 +123,6 @@ def read_field(raw: dict, key: tuple[str, ...], where: str) -> Field:
 
 
 def read_table(res: dict, schema: dict, root: Path) -> Table:
-    where = res["schema"]
     key = tuple(as_list(schema.get("primaryKey", [])))
     fields = tuple(read_field(f, key, "fields") for f in schema["fields"])
     names = [f.name for f in fields]
@@ -130,14 +130,45 @@ def read_table(res: dict, schema: dict, root: Path) -> Table:
         raise ValueError(f"fields named more than once: {', '.join(dupes)}")
     if missing := [k for k in key if k not in names]:
         raise ValueError(f"primaryKey names unknown field(s) {', '.join(missing)}")
+    if unknown := sorted(k for k in schema if k.startswith("x-") and k not in TABLE_KEYS):
+        raise ValueError(f"unknown table key(s) {', '.join(unknown)} (known: {', '.join(sorted(TABLE_KEYS))})")
+    record = RecordRole.read(schema["x-record"], "x-record") if "x-record" in schema else None
+    if record and len(key) != 1:
+        raise ValueError("x-record: a record table has a primary key of one field, its record id")
     fks = []
     for fk in schema.get("foreignKeys", []):
         ref = fk.get("reference", {}) if isinstance(fk, dict) else {}
         fks.append(ForeignKey(tuple(as_list(fk.get("fields", []))), ref.get("resource") or res["name"],
                               tuple(as_list(ref.get("fields", [])))))
-    del where
     return Table(res["name"], res["path"], res["schema"], fields, key, tuple(fks), res.get("title", ""),
-                 res.get("description", "") or schema.get("description", ""), schema, root)
+                 res.get("description", "") or schema.get("description", ""), record, schema, root)
+
+
+def record_pattern(records: list[Table]) -> str | None:
+    """A pattern every record id matches: `(mtg|trf)-[0-9]{4,}` where the key patterns differ only in their
+    prefix, else each key pattern as one alternative; None where a record table's key has no pattern."""
+    patterns = [t.key_field.pattern for t in records]
+    if not patterns or None in patterns:
+        return None
+    split = [re.fullmatch(r"([a-z0-9]+)(-.*)", p) for p in patterns]
+    if all(split) and len({m[2] for m in split}) == 1:
+        return f"({'|'.join(m[1] for m in split)}){split[0][2]}"
+    return "(" + "|".join(f"({p})" for p in patterns) + ")"
+
+
+def with_records(tables: list[Table]) -> list[Table]:
+    """Fields marked `x-referencesRecords` read as referencing the key of every record table (`x-record`), in
+    descriptor order, with a pattern every record id matches where the schema gives none: a new record table is
+    cited without a change to the citing table's schema."""
+    records = [t for t in tables if t.record and t.key_field]
+    targets = tuple(Target(t.name, t.key_field.name) for t in records)
+
+    def resolved(f: Field) -> Field:
+        if not f.rules.references_records:
+            return f
+        rules = dataclasses.replace(f.rules, references_any=targets, references_records=False)  # now stated
+        return dataclasses.replace(f, rules=rules, pattern=f.pattern or record_pattern(records))
+    return [dataclasses.replace(t, fields=tuple(map(resolved, t.fields))) for t in tables]
 
 
 def cross_problems(tables: list[Table]) -> list[Problem]:
@@ -162,6 +193,8 @@ def cross_problems(tables: list[Table]) -> list[Problem]:
         for f in table.fields:
             for key, resource, name in f.rules.named():
                 check(table, f"{f.name}.{key}", resource or table.name, (name,))
+        if table.record:
+            check(table, "x-record", table.name, table.record.fields())
     return problems
 
 
@@ -225,4 +258,4 @@ def load_package(root: Path = ROOT) -> Package:
         problems += cross_problems(tables)
     if problems:
         raise PackageError(problems)
-    return Package(descriptor, tables, root)
+    return Package(descriptor, with_records(tables), root)

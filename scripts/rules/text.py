@@ -179,11 +179,13 @@ TEXT_KINDS: list[Kind] = [
          plant=plant_with("mixed_script", lambda f: "Talks in M\u043escow."), fix_up=PLAIN_WORDS),
     Kind("neutral", lambda p, t, f: f.rules.neutral, _neutral,
          "the list of loaded terms lives in datapackage.json: make check only",
-         lambda f: "Neutral wording: none of the loaded terms (x-loadedTerms) may appear.",
+         lambda f: "Neutral wording: none of the loaded terms (listed as x-loadedTerms in "
+                   "datapackage.json) may appear.",
          plant=plant_neutral, fix_up="Generator.texts leaves out every sentence holding a loaded term"),
     Kind("process_words", lambda p, t, f: f.rules.speaks_to_readers and bool(p.process_terms), _process_words,
          "the list of process terms lives in datapackage.json: make check only",
-         lambda f: "Speaks to readers: none of the words of our tools or working passes (x-processTerms) may appear.",
+         lambda f: "Speaks to readers: none of the words of our tools or working passes (listed as "
+                   "x-processTerms in datapackage.json) may appear.",
          plant=plant_process_words, fix_up="Generator.texts leaves out every sentence holding a process term"),
     Kind("relay", lambda p, t, f: f.rules.relay_terms is not None, _relay, _typed_relay, _relay_words,
          plant=plant_relay, fix_up=fix_relay),

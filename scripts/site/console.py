@@ -107,7 +107,8 @@ def examples(site: Site) -> str:
 
 def names(site: Site) -> str:
     tables = ", ".join(f'<a href="{href(PAGE, table_page(t.name))}">{code(t.name)}</a>' for t in site.package.tables)
-    views = ", ".join(code(p.stem) for p in sorted((site.package.root / "queries" / "views").glob("*.sql")))
+    views = ", ".join(code(name) for (name,) in site.query("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                                           "ORDER BY view_name")[1])
     return f"<p>Tables: {tables}, and <code>metadata</code> and <code>changes</code>. Views: {views or 'none'}.</p>"
 
 

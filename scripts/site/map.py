@@ -40,7 +40,7 @@ def mention_sql(site: Site, places: Table) -> str | None:
         given = when.rules.precision_field if when else None
         date = f"CAST(t.{ident(when.name)} AS VARCHAR)" if when else "NULL"
         exact = f"CAST(t.{ident(given)} AS VARCHAR)" if given else "'day'"
-        summary = "t.summary" if "summary" in table.field_names else "NULL"
+        summary = f"t.{ident(table.record.summary)}"
         for f in table.fields:
             fk, ref = table.foreign_key(f.name), f.rules.list_of
             if not ((fk and fk.resource == places.name) or (ref and ref.resource == places.name)):

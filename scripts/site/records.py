@@ -30,6 +30,8 @@ from scripts.site.values import (
     precision,
     record_page,
     source_label,
+    summary_field,
+    summary_of,
     value_html,
     who,
     words,
@@ -66,7 +68,7 @@ class Fact:
 
 def fact_plan(table: Table) -> list[Fact]:
     """The table's facts in field order: every field but the key, the summary and those shown as part of another."""
-    skip = folded(table) | set(table.primary_key) | {"summary"}
+    skip = folded(table) | set(table.primary_key) | {summary_field(table)}
     by_qualifier = {c.qualifier.name: c for c in counts(table)}
     plan = []
     for f in table.fields:
@@ -107,7 +109,7 @@ def entry(look: Lookup, table: Table, row: dict, page: str) -> str:
     who = [look.name(fk.resource, row[fk.fields[0]]) for fk in table.foreign_keys
            if len(fk.fields) == 1 and fk.resource not in look.records and row.get(fk.fields[0])
            and fk.resource != table.name][:2]
-    text = next((row[f] for f in LABEL_FIELDS if row.get(f)), None) or one_line(row.get("summary") or "", 160)
+    text = next((row[f] for f in LABEL_FIELDS if row.get(f)), None) or one_line(summary_of(table, row), 160)
     return (f'<li><a href="{href(page, record_page(key))}">{esc(key)}</a> <span class="nw">{esc(date)}</span>'
             + (f" · {esc(' → '.join(who))}" if who else "") + (f": {esc(text)}" if text else "") + "</li>")
 
@@ -262,7 +264,7 @@ def record_page_of(site: Site, look: Lookup, plan: Plan, row: dict, extra: Extra
             (about if other.field(field).rules.references_any else others).append(entry(look, other, r, page))
     cited = row.get("cited") or []
     table_link = f'<a href="{href(page, f"tables/{table.name}.md")}">{esc(table.title or table.name)}</a>'
-    summary = f"<p>{esc(row.get('summary') or '')}</p>"
+    summary = f"<p>{esc(summary_of(table, row))}</p>"
     out = [summary,  # the shell's <h1> is the title
            f'<p class="meta">Record <code>{esc(key)}</code> of {table_link} · '
            f'<a href="#sources">{len(cited)} source(s)</a> · {correction_link(site, key, page)}'

@@ -32,6 +32,7 @@ from scripts.site.values import (
     one_line,
     precision,
     record_page,
+    summary_of,
     words,
 )
 from scripts.site.values import who as names_of
@@ -132,7 +133,7 @@ def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
             key = r[table.primary_key[0]]
             cells = [f'<span class="nw">{esc(shown_date(r[when.name], precision(table, when, r)))}</span>'
                      if r.get(when.name) else ""] if when else []
-            line = one_line(r.get("summary") or "", 150) or key
+            line = one_line(summary_of(table, r), 150) or key
             cells.append(f'<a href="{href(page, record_page(key))}">{esc(line)}</a> '
                          f'<code class="rid">{esc(key)}</code>')
             if who:

@@ -70,9 +70,21 @@ def source_label(title: str | None, publisher: str, date: str) -> str:
 
 
 def date_field(table: Table) -> Field | None:
-    """The table's main date: the first date field whose precision is given, else the first date field."""
+    """The table's main date: a record table's date (`x-record`), else the first date field whose precision is
+    given, else the first date field."""
+    if table.record and table.record.date:
+        return table.field(table.record.date)
     dates = [f for f in table.fields if f.type.name == "date"]
     return next((f for f in dates if f.rules.precision_field), dates[0] if dates else None)
+
+
+def summary_field(table: Table) -> str | None:
+    """The field that says what a record is about (`x-record`); None for a table whose rows are not records."""
+    return table.record.summary if table.record else None
+
+
+def summary_of(table: Table, row: dict) -> str:
+    return (row.get(summary_field(table)) if summary_field(table) else None) or ""
 
 
 def precision(table: Table, field: Field, row: dict) -> str:
@@ -176,9 +188,9 @@ class Lookup:
         out = {}
         for table, keys in by_table.items():
             t = self.package.table(table)
-            if "summary" in t.field_names:
+            if summary := summary_field(t):
                 key = ident(t.primary_key[0])
-                out.update(self.site.query(f"SELECT {key}, summary FROM {ident(table)} WHERE {key} IN "
+                out.update(self.site.query(f"SELECT {key}, {ident(summary)} FROM {ident(table)} WHERE {key} IN "
                                            "(SELECT unnest(?::VARCHAR[]))", [sorted(keys)])[1])
         return out
 
