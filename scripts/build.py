@@ -251,8 +251,13 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
                 con.execute(statement)
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
-        describe_database(con, package, release, create_views(con, package.root))
+        views = create_views(con, package.root)  # by trial, each failure its own rolled-back statement
+        # One transaction for the hundreds of small statements that follow: each commit of its own costs a
+        # write-ahead-log flush, far more than the statement.
+        con.execute("BEGIN TRANSACTION")
+        describe_database(con, package, release, views)
         write_changes(con, package, release)
+        con.execute("COMMIT")
         for copy in copies:
             copy.result()
         reader.close()
