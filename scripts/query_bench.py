@@ -86,7 +86,7 @@ def visit(context, server, url: str, sql: str) -> tuple[float, int, float, objec
     page)."""
     page = context.new_page()
     server.sent = 0
-    page.goto(url)
+    page.goto(url, timeout=TIMEOUT_MS)
     page.evaluate("() => performance.mark('bench:run')")
     seconds = run_query(page, sql)
     instantiated = page.evaluate("() => performance.measure('bench', 'bench:run', 'console:instantiated').duration")
