@@ -56,7 +56,7 @@ query: $(VENV)/.installed  ## run SQL read-only on build/: make query SQL="SELEC
 audit: $(VENV)/.installed  ## sourcing report of the built database (make build first): single-source, disputed, one-sided
 	$(PY) -m scripts.audit
 
-bench: $(VENV)/.installed node_modules/.installed  ## time validation and build at 10^4-10^6 rows, the site at 10^3-10^5 records (build/bench.json)
+bench: $(VENV)/.installed node_modules/.installed  ## time validation and build at 10^4-10^6 rows, the site at 10^3-10^5 records, make build and the Query page (build/bench.json)
 	$(PY) -m scripts.bench
 
 test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)  ## lint, then every test (Chromium installed if missing)

@@ -290,8 +290,13 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
                 con.execute(statement)
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
-        describe_database(con, package, release, create_views(con, package))
+        views = create_views(con, package)  # by trial, each failure its own rolled-back statement
+        # The hundreds of small statements that follow (comments, metadata, changes) go in one transaction
+        # rather than one commit each.
+        con.execute("BEGIN TRANSACTION")
+        describe_database(con, package, release, views)
         write_changes(con, package, release)
+        con.execute("COMMIT")
         for copy in copies:
             copy.result()
         reader.close()

@@ -68,3 +68,27 @@ def test_the_site_benchmark_builds_a_page_per_synthetic_record_and_judges_its_ta
         ("site at 10^4 records ≤ 60 s and ≤ 1 GB", True, "50.0 s, 900 MB"),
         ("site at 10^5 ≤ 12× site at 10^4 (linear)", True, "9.0×")]
     assert bench.site_targets([{**fast, "peak_rss_mb": 1100}])[0][1] is False
+
+
+def test_the_real_build_and_the_query_page_are_judged_against_their_targets():
+    from scripts import bench
+
+    query = {"cold_s": 5.5, "cold_bytes": 38_000_000, "warm_s": 3.2, "warm_bytes": 0}
+    assert bench.real_targets({"build_s": 5.9}, query) == [
+        ("make build on the repository's data ≤ 6 s", True, "5.9 s"),
+        ("Query page, Run to first result warm ≤ 3 s", False, "3.2 s, 0.0 MB sent before it"),
+        ("Query page, Run to first result cold ≤ 6 s", True, "5.5 s, 38.0 MB sent before it")]
+    assert bench.real_targets(None, None) == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.xdist_group("browser")
+def test_the_query_page_benchmark_counts_what_a_cold_visit_downloads_and_a_warm_one_reuses(site, monkeypatch):
+    from scripts import query_bench
+
+    monkeypatch.setattr(query_bench, "REPEAT", 1)
+    result = query_bench.measure(site / "site")
+    wasm = (site / "site" / "assets" / "console" / "duckdb-eh.wasm").stat().st_size
+    assert result["cold_bytes"] > wasm and result["warm_bytes"] < wasm
+    assert 0 < result["cold_instantiated_s"] <= result["cold_s"] and 0 < result["again_s"]

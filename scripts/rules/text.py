@@ -154,11 +154,13 @@ def fix_relay(gen: Generator, table: Table, f: Field, frame: pl.DataFrame) -> pl
 def repeated_word_sql(col: str) -> str:
     """True unless a word stands twice in a row with only a space or line break between ("of of"); punctuation
     between two equal words ("Kazakhstan; Kazakhstan") is deliberate. Text cells hold no other whitespace (the
-    `invisible` kind), so splitting on spaces finds every pair; the letters-only test runs only on equal pairs."""
+    `invisible` kind), so splitting on spaces finds every pair; the letters-only test runs only on equal pairs.
+    One pass over the words carries the previous word along, and a space (which no word holds) once a pair is
+    found: cheaper than pairing the list with its own tail, which copies it twice."""
     words = f"string_split(replace(lower({col}), chr(10), ' '), ' ')"
-    pairs = f"list_zip({words}, {words}[2:])"  # each word beside the next; the last beside null
-    same = "lambda p: CASE WHEN p[1] = p[2] THEN regexp_full_match(p[1], '[[:alpha:]]+') ELSE false END"
-    return f"len(list_filter({pairs}, {same})) = 0"
+    step = ("lambda previous, word: CASE WHEN previous = ' ' OR (previous = word AND "
+            "regexp_full_match(word, '[[:alpha:]]+')) THEN ' ' ELSE word END")
+    return f"list_reduce({words}, {step}) <> ' '"
 
 
 def _repeated_word(ctx: Context) -> list[Rule]:
