@@ -14,7 +14,7 @@ from pathlib import Path
 from scripts.package import ROOT, Table, ident, literal
 from scripts.site.context import Site
 from scripts.site.html import attr, esc, external_link, href, shown_date
-from scripts.site.values import Lookup, date_field, one_line, record_page
+from scripts.site.values import Lookup, date_field, one_line, place_tables, record_page
 
 PAGE = "map.md"
 ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
@@ -24,11 +24,6 @@ VIEWS = [("The South Caucasus", 43.3, 38.3, 50.6, 42.0),
          ("Where the meetings took place", -12.0, 23.0, 84.0, 62.0)]
 COLOURS = {"area": "#D55E00", "place": "#0072B2"}
 PER_PLACE = 100  # records listed under a place; the table pages and the Query page have the others
-
-
-def place_tables(site: Site) -> list[Table]:
-    """Tables whose rows have coordinates (a `latitude` and a `longitude` number field)."""
-    return [t for t in site.package.tables if {"latitude", "longitude"} <= set(t.field_names)]
 
 
 def mention_sql(site: Site, places: Table) -> str | None:
