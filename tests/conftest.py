@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from scripts.package import ROOT, load_package
+from tests.acceptance import LOCAL, WIDTHS
 
 URL_A = "https://news.example.org/handover-and-release"
 URL_B = "https://example.org/statements/ministers-meeting"
@@ -263,6 +264,36 @@ def real_base(real_build: Path):
     """The real site served on 127.0.0.1; its address."""
     with served(real_build / "site") as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def db(real_build):
+    """The real build's database, read-only."""
+    import duckdb
+
+    from scripts.build import DATABASE
+
+    with duckdb.connect(str(real_build / DATABASE), read_only=True) as con:
+        yield con
+
+
+@pytest.fixture(params=list(WIDTHS), scope="module")
+def reader(request, browser):
+    """A browser tab at one width; any request that would leave the site is refused and remembered."""
+    context = browser.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.width_name, page.outside = request.param, outside
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,40 +8,14 @@ import hashlib
 import re
 from urllib.parse import urljoin, urlsplit
 
-import duckdb
 import openpyxl
 import pytest
 
-from scripts import build, manifest
+from scripts import manifest
 from scripts.site.values import long_date
-from tests.acceptance import LOCAL, WIDTHS, Journey, visible
+from tests.acceptance import WIDTHS, Journey, visible
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
-
-
-@pytest.fixture(scope="module")
-def db(real_build):
-    with duckdb.connect(str(real_build / build.DATABASE), read_only=True) as con:
-        yield con
-
-
-@pytest.fixture(params=list(WIDTHS), scope="module")
-def reader(request, browser):
-    """A browser tab at one width; any request that would leave the site is refused and remembered."""
-    context = browser.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(LOCAL):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-    context.route("**/*", route)
-    page = context.new_page()
-    page.width_name, page.outside = request.param, outside
-    yield page
-    context.close()
 
 
 def home(reader, real_base: str, name: str) -> Journey:

@@ -9,7 +9,6 @@ from urllib.parse import urljoin
 import pytest
 
 from scripts.site.html import shown_date
-from tests.test_acceptance_journeys import db, reader  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
 

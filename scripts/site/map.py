@@ -183,10 +183,12 @@ def draw(view: View, title: str, countries: list, marks: list[dict], unlabelled:
                     + ("" if unlabelled and unlabelled.inside(m["lon"], m["lat"]) else
                        f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}" class="place">{esc(m["name"])}</text>')
                     + "</a>")
-    return (f'<svg class="map" viewBox="0 0 {WIDTH} {view.height}" role="img" aria-label="{attr(title)}" '
+    # A group, not an image: a screen reader reaches each place's link inside it; the outlines are decoration.
+    return (f'<svg class="map" viewBox="0 0 {WIDTH} {view.height}" role="group" aria-label="{attr(title)}" '
             f'xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
             f'<rect width="{WIDTH}" height="{view.height}" class="sea"/>'
-            f'<g class="countries">{"".join(shapes)}</g><g class="country-names">{"".join(names)}</g>'
+            f'<g class="countries" aria-hidden="true">{"".join(shapes)}</g>'
+            f'<g class="country-names" aria-hidden="true">{"".join(names)}</g>'
             f'<g class="marks">{"".join(dots)}</g></svg>')
 
 

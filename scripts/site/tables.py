@@ -38,9 +38,11 @@ from scripts.site.values import (
 from scripts.site.values import who as names_of
 
 TABLES_ENTRY = "tables/index.md"
-# Files of the npm packages (package-lock.json) served by the site itself: no request leaves it.
+# Files of the npm packages (package-lock.json) served by the site itself: no request leaves it. axe-core is
+# loaded by no page: the browser tests inject it from the site to check each page's accessibility.
 VENDOR = {"simple-datatables/dist/umd/simple-datatables.js": "simple-datatables.js",
-          "simple-datatables/dist/style.css": "simple-datatables.css"}
+          "simple-datatables/dist/style.css": "simple-datatables.css",
+          "axe-core/axe.min.js": "axe.min.js"}
 PARTS = " · "  # between the names of the "who" column; docs/assets/explorer.js splits on it (and on " → ")
 
 
