@@ -218,7 +218,9 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
             (f"All {n:,} records, oldest first." if n <= SHOWN else
              f"The latest {SHOWN:,} of {n:,} records by date, oldest first; {more(site, table, page)}.")
             + " Each line opens the record's page, with every field and its sources. "
-            "Sort by a column heading, search, or filter by a code, a party or a date range.", "",
+            "Sort by a column heading, search (places too), or filter by a code, a party, the direction of a "
+            "handover (from, to) or a date range; the line under the list counts and sums what the filters leave.",
+            "",
             record_list(site, look, table, page) if n else "No records yet.", ""] if is_record else []),
         "## Data dictionary", "",
         f"Generated from `{table.schema_path}`, the file the validator reads. A field that is not required may "
@@ -227,7 +229,7 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
         *(["## Records", "",
         (f"All {n:,} rows of `{table.path}`, in key order." if n <= SHOWN else
          f"The first {SHOWN:,} of {n:,} rows of `{table.path}`, in key order; {more(site, table, page)}.")
-        + " Hover over a code to read its meaning.", "",
+        + " The data dictionary above gives each code's meaning.", "",
         records(site, table, page) if n else "No records yet.", ""] if not is_record else [])])
 
 
