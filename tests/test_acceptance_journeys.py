@@ -70,7 +70,8 @@ def test_a_journalist_finds_the_washington_meeting_with_its_documents_and_a_cita
     journey.click(reader.locator(f".md-search-result__link[href*='records/{meeting_id}/']").first)
     text = visible(reader)
     assert all(title in text for title in documents)
-    assert re.search(rf"\(version [^)]+\), record {meeting_id}: ", text)  # the citation line
+    assert re.search(rf"\(version [^)]+\) \[Data set\], record {meeting_id}: [^\n]+\. Accessed \[day month year\]\.",
+                     text)  # the citation line
     journey.done(most=3)
 
 
