@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from scripts import manifest
+from scripts.site.html import shown_date
 from scripts.site.values import long_date
 from tests.acceptance import WIDTHS, Journey, visible
 
@@ -27,7 +28,7 @@ def open_menu_entry(journey: Journey, name: str) -> None:
     """A top-level entry of the site's navigation: a tab on a wide screen, the menu on a phone."""
     page = journey.page
     if page.width_name == "phone":
-        journey.click(page.locator("label[for=__drawer]").first)
+        journey.click(page.locator("label.md-header__button[for=__drawer]"))
         journey.click(page.locator(".md-nav--primary .md-nav__link", has_text=name).first)
     else:
         journey.click(page.locator(".md-tabs__link", has_text=name).first)
@@ -45,6 +46,37 @@ def test_a_journalist_reads_how_many_people_each_side_handed_over_and_when_last_
         assert f"{released} → {received}: {people:,} " in text
         assert f"the last on {long_date(last, 'day')}" in text
     journey.done(most=0)
+
+
+def test_a_journalist_reads_the_people_azerbaijan_returned_to_armenia_and_the_last_release_in_the_list(
+        reader, real_base, db):
+    journey = home(reader, real_base, "people Azerbaijan returned to Armenia and the last release, in the list")
+    total = db.execute("SELECT count(*) FROM prisoner_transfers").fetchone()[0]
+    n, first, first_p, last, last_p, best, low, high = db.execute(
+        "SELECT count(*), min(date), arg_min(date_precision, date), max(date), arg_max(date_precision, date), "
+        "sum(people_best), sum(people_min), sum(people_max) FROM prisoner_transfers "
+        "WHERE from_party = 'azerbaijan' AND to_party = 'armenia'").fetchone()
+    journey.click(reader.locator("#figure-people_handed_over_by_direction a[href*='from=Azerbaijan&to=Armenia']"))
+    reader.wait_for_selector("table.explorer[data-enhanced=true]")
+    assert (f"{n} of {total} records, dated {shown_date(first, first_p)} to {shown_date(last, last_p)}. "
+            f"People: {best:,} ({low:,}–{high:,} as the sources differ).") in visible(reader)
+    journey.done(most=3)
+
+
+def test_a_journalist_finds_both_meetings_held_in_abu_dhabi_by_searching_the_meetings_list(reader, real_base, db):
+    journey = home(reader, real_base, "the meetings held in Abu Dhabi, through the meetings list")
+    expected = db.execute("SELECT meeting_id, date_start FROM meetings JOIN places USING (place_id) "
+                          "WHERE places.name = 'Abu Dhabi' ORDER BY date_start").fetchall()
+    assert len(expected) >= 2
+    open_menu_entry(journey, "Tables")
+    journey.click(reader.locator("article a[href$='meetings/']", has_text="Meetings").first)
+    reader.wait_for_selector("table.explorer[data-enhanced=true]")
+    reader.fill(".datatable-input", "Abu Dhabi")
+    reader.wait_for_function(f"() => document.querySelectorAll('table.explorer tbody tr').length === {len(expected)}")
+    text = visible(reader)
+    assert all(f"{day}" in text and meeting_id in text for meeting_id, day in expected)
+    assert f"{len(expected)} of " in reader.inner_text(".explorer-totals")
+    journey.done(most=3)
 
 
 def test_a_journalist_finds_the_last_leaders_meeting_its_place_and_what_came_of_it(reader, real_base, db):
