@@ -333,7 +333,8 @@ def parse(path: Path) -> Links:
 
 def broken_links(root: Path, pages: list[Path]) -> list[str]:
     """Each link of `pages` (HTML files under the site folder `root`) to a file of the site that does not exist,
-    or to an anchor its page does not have (`#sql=` opens the Query page with a query, not an anchor)."""
+    or to an anchor its page does not have (a fragment of `name=value` pairs is read by the page's script, not an
+    anchor: `#sql=` opens the Query page with a query, `#from=…&to=…` a record list filtered)."""
     parsed: dict[Path, Links] = {}
     broken = []
     for page in pages:
@@ -347,7 +348,7 @@ def broken_links(root: Path, pages: list[Path]) -> list[str]:
                 path = path / "index.html"
             if not path.exists():
                 broken.append(f"{page.relative_to(root)}: {url}")
-            elif target.fragment and path.suffix == ".html" and not target.fragment.startswith("sql="):
+            elif target.fragment and path.suffix == ".html" and "=" not in target.fragment:
                 if unquote(target.fragment) not in parsed.setdefault(path, parse(path)).anchors:
                     broken.append(f"{page.relative_to(root)}: {url} (no such anchor)")
     return broken
