@@ -120,9 +120,9 @@ def stacked_months(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt
     for month, name, value in rows:
         key = (shown_as[name], month_index(axis, month))
         heights[key] = heights.get(key, 0) + (value or 0)
-    body = [text(0, 18, title, 15, extra=' font-weight="bold"')]
+    body = [text(0, 18, title, 15, extra=' font-weight="bold" class="chart-title"')]
     marks, legend_height = legend(series, [colours[s] for s in series], 30, 0, WIDTH)
-    body += marks
+    body.append(f'<g class="legend">{"".join(marks)}</g>')
     top = 30 + legend_height + 12
     left, plot_h = 56, 230
     plot_w = WIDTH - left - 10
@@ -171,7 +171,7 @@ def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float
     labels = [plain(b[0]) for _, _, bars in panels for b in bars]
     left = min(max([width_of(x, 13) for x in labels] + [60]) + 12, width * 0.45)
     right = width - 70  # room for the value written after the longest bar
-    body = [text(0, 20, title, 16, extra=' font-weight="bold"')]
+    body = [text(0, 20, title, 16, extra=' font-weight="bold" class="chart-title"')]
     y = 36
     for p, (panel, unit, bars) in enumerate(panels):
         body.append(text(left, y + 14, panel, 14))

@@ -108,10 +108,26 @@ def load_release(package: Package | None = None) -> Release:
     return Release(package.version, release.released, release.site_url, release.repository_url)
 
 
-def citation_text(package: Package, release: Release) -> str:
-    """The recommended citation, in one line: authors (year). Title (version) [Data set]. Address."""
+ACCESSED = "Accessed [day month year]."  # a record's page changes between releases: the reader gives the day
+
+
+def cited_release(package: Package, release: Release) -> str:
+    """`Authors (year). Title (version V) [Data set]`: how every citation of this release begins."""
     authors = ", ".join(c.title for c in package.contributors) or package.name
     year = str(release.released.year) if release.released else "not yet released"
+    return f"{authors} ({year}). {package.title} (version {release.version}) [Data set]"
+
+
+def citation_text(package: Package, release: Release) -> str:
+    """The recommended citation, in one line: authors (year). Title (version) [Data set]. Address."""
     where = release.site_url or release.repository_url
-    return f"{authors} ({year}). {package.title} (version {release.version}) [Data set]." + (
-        f" {where}" if where else "")
+    return f"{cited_release(package, release)}." + (f" {where}" if where else "")
+
+
+def record_citation_text(package: Package, release: Release, record_id: str, heading: str) -> str:
+    """One record's citation, in one line, as its page and the cite page give it: the release's citation, the
+    record's id and heading, its page's address where the site's is configured, and the day it was accessed (a
+    placeholder the reader fills in: the page cannot know when it is read)."""
+    address = release.site(f"records/{record_id}/")
+    return (f"{cited_release(package, release)}, record {record_id}: {heading}." + (f" {address}" if address else "")
+            + f" {ACCESSED}")

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from scripts.package import ROOT, load_package
+from tests.acceptance import LOCAL, WIDTHS
 
 URL_A = "https://news.example.org/handover-and-release"
 URL_B = "https://example.org/statements/ministers-meeting"
@@ -265,6 +266,50 @@ def real_base(real_build: Path):
         yield url
 
 
+@pytest.fixture(scope="module")
+def db(real_build):
+    """The real build's database, read-only."""
+    import duckdb
+
+    from scripts.build import DATABASE
+
+    with duckdb.connect(str(real_build / DATABASE), read_only=True) as con:
+        yield con
+
+
+def open_tab(browser, width_name: str):
+    """A browser tab at one width; any request that would leave the site is refused and remembered."""
+    context = browser.new_context(viewport={"width": WIDTHS[width_name], "height": 900})
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.width_name, page.outside = width_name, outside
+    return context, page
+
+
+@pytest.fixture(params=list(WIDTHS), scope="module")
+def reader(request, browser):
+    """A tab at each width: the journeys hold at every width."""
+    context, page = open_tab(browser, request.param)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    """For what is not laid out by width (a feed, the filters' menus), one width is enough."""
+    context, page = open_tab(browser, "desktop")
+    yield page
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (which never downloads a browser of its own)."""
@@ -302,7 +347,8 @@ def parse(path: Path) -> Links:
 
 def broken_links(root: Path, pages: list[Path]) -> list[str]:
     """Each link of `pages` (HTML files under the site folder `root`) to a file of the site that does not exist,
-    or to an anchor its page does not have (`#sql=` opens the Query page with a query, not an anchor)."""
+    or to an anchor its page does not have (a fragment of `name=value` pairs is read by the page's script, not an
+    anchor: `#sql=` opens the Query page with a query, `#from=…&to=…` a record list filtered)."""
     parsed: dict[Path, Links] = {}
     broken = []
     for page in pages:
@@ -316,7 +362,7 @@ def broken_links(root: Path, pages: list[Path]) -> list[str]:
                 path = path / "index.html"
             if not path.exists():
                 broken.append(f"{page.relative_to(root)}: {url}")
-            elif target.fragment and path.suffix == ".html" and not target.fragment.startswith("sql="):
+            elif target.fragment and path.suffix == ".html" and "=" not in target.fragment:
                 if unquote(target.fragment) not in parsed.setdefault(path, parse(path)).anchors:
                     broken.append(f"{page.relative_to(root)}: {url} (no such anchor)")
     return broken

@@ -9,54 +9,15 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urljoin, urlsplit
 
-import duckdb
 import openpyxl
 import pytest
 
-from scripts import build, manifest
+from scripts import manifest
+from scripts.site.html import shown_date
 from scripts.site.values import long_date
-from tests.acceptance import LOCAL, WIDTHS, Journey, visible
+from tests.acceptance import WIDTHS, Journey, visible
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
-
-
-@pytest.fixture(scope="module")
-def db(real_build):
-    with duckdb.connect(str(real_build / build.DATABASE), read_only=True) as con:
-        yield con
-
-
-def open_tab(browser, width_name: str):
-    """A browser tab at one width; any request that would leave the site is refused and remembered."""
-    context = browser.new_context(viewport={"width": WIDTHS[width_name], "height": 900})
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(LOCAL):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-    context.route("**/*", route)
-    page = context.new_page()
-    page.width_name, page.outside = width_name, outside
-    return context, page
-
-
-@pytest.fixture(params=list(WIDTHS), scope="module")
-def reader(request, browser):
-    """The journeys hold at every width."""
-    context, page = open_tab(browser, request.param)
-    yield page
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def desktop(browser):
-    """For what is not laid out differently by width (a feed, the filters' menus): one width is enough."""
-    context, page = open_tab(browser, "desktop")
-    yield page
-    context.close()
 
 
 def home(reader, real_base: str, name: str) -> Journey:
@@ -88,6 +49,37 @@ def test_a_journalist_reads_how_many_people_each_side_handed_over_and_when_last_
     journey.done(most=0)
 
 
+def test_a_journalist_reads_the_people_azerbaijan_returned_to_armenia_and_the_last_release_in_the_list(
+        reader, real_base, db):
+    journey = home(reader, real_base, "people Azerbaijan returned to Armenia and the last release, in the list")
+    total = db.execute("SELECT count(*) FROM prisoner_transfers").fetchone()[0]
+    n, first, first_p, last, last_p, best, low, high = db.execute(
+        "SELECT count(*), min(date), arg_min(date_precision, date), max(date), arg_max(date_precision, date), "
+        "sum(people_best), sum(people_min), sum(people_max) FROM prisoner_transfers "
+        "WHERE from_party = 'azerbaijan' AND to_party = 'armenia'").fetchone()
+    journey.click(reader.locator("#figure-people_handed_over_by_direction a[href*='from=Azerbaijan&to=Armenia']"))
+    reader.wait_for_selector("table.explorer[data-enhanced=true]")
+    assert (f"{n} of {total} records, dated {shown_date(first, first_p)} to {shown_date(last, last_p)}. "
+            f"People: {best:,} ({low:,}–{high:,} as the sources differ).") in visible(reader)
+    journey.done(most=3)
+
+
+def test_a_journalist_finds_both_meetings_held_in_abu_dhabi_by_searching_the_meetings_list(reader, real_base, db):
+    journey = home(reader, real_base, "the meetings held in Abu Dhabi, through the meetings list")
+    expected = db.execute("SELECT meeting_id, date_start FROM meetings JOIN places USING (place_id) "
+                          "WHERE places.name = 'Abu Dhabi' ORDER BY date_start").fetchall()
+    assert len(expected) >= 2
+    open_menu_entry(journey, "Tables")
+    journey.click(reader.locator("article a[href$='meetings/']", has_text="Meetings").first)
+    reader.wait_for_selector("table.explorer[data-enhanced=true]")
+    reader.fill(".datatable-input", "Abu Dhabi")
+    reader.wait_for_function(f"() => document.querySelectorAll('table.explorer tbody tr').length === {len(expected)}")
+    text = visible(reader)
+    assert all(f"{day}" in text and meeting_id in text for meeting_id, day in expected)
+    assert f"{len(expected)} of " in reader.inner_text(".explorer-totals")
+    journey.done(most=3)
+
+
 def test_a_journalist_finds_the_last_leaders_meeting_its_place_and_what_came_of_it(reader, real_base, db):
     journey = home(reader, real_base, "last leaders' meeting, its place and outcome")
     meeting_id, day, place, summary = db.execute(
@@ -111,7 +103,8 @@ def test_a_journalist_finds_the_washington_meeting_with_its_documents_and_a_cita
     journey.click(reader.locator(f".md-search-result__link[href*='records/{meeting_id}/']").first)
     text = visible(reader)
     assert all(title in text for title in documents)
-    assert re.search(rf"\(version [^)]+\), record {meeting_id}: ", text)  # the citation line
+    assert re.search(rf"\(version [^)]+\) \[Data set\], record {meeting_id}: [^\n]+\. Accessed \[day month year\]\.",
+                     text)  # the citation line
     journey.done(most=3)
 
 

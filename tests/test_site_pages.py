@@ -7,6 +7,7 @@ is built and released as `make build` does, and then loses its CSV files before 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -156,3 +157,26 @@ def test_every_stage_declares_what_it_reads_and_writes_and_the_site_reads_no_csv
 
     assert list(STAGE_FILES) == ["validate", *STAGES]
     assert "data/" not in STAGE_FILES["site.build"][0] and "the database" in STAGE_FILES["site.build"][0]
+
+
+def cite_line(page: Path) -> str:
+    """The page's citation line, as a reader sees it."""
+    found = re.search(r'<blockquote class="cite"><p>(.*?)</p></blockquote>', page.read_text(encoding="utf-8"))
+    return html.unescape(found.group(1))
+
+
+def test_a_record_pages_cite_line_names_the_release_the_record_its_address_and_the_day_accessed(built):
+    root, out = built
+    package = load_package(root)
+    authors = ", ".join(c.title for c in package.contributors)
+    assert cite_line(out / "site" / "records" / "trf-0001" / "index.html") == (
+        f"{authors} (not yet released). {package.title} (version {package.version}) [Data set], record trf-0001: "
+        f"Prisoner transfer, 12 June 2021: Azerbaijan → Armenia. {SITE_URL}records/trf-0001/ "
+        "Accessed [day month year].")
+
+
+def test_the_cite_page_gives_a_records_citation_as_its_page_does(built):
+    _, out = built
+    example = cite_line(out / "site" / "cite" / "index.html")
+    key = re.search(r"record ([a-z]+-\d+):", example).group(1)
+    assert example == cite_line(out / "site" / "records" / key / "index.html")

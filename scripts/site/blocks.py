@@ -16,9 +16,10 @@ from scripts.identity import citation_text, load_release
 from scripts.metadata import built_digest
 from scripts.package import Package, literal
 from scripts.rules import KINDS
-from scripts.site import figures
+from scripts.site import figures, records
 from scripts.site.context import Site
 from scripts.site.html import attr, code, esc, external_link, href, html_table, prose, table_page
+from scripts.site.values import Lookup
 
 
 def last_update(package: Package) -> str | None:
@@ -137,6 +138,20 @@ def citation_block(site: Site) -> str:
     return "\n".join(out)
 
 
+def record_citation_block(site: Site) -> str:
+    """How to cite one record: the line each record page ends with (`records.cite_line`), for the first record."""
+    table = next(iter(site.package.record_tables().values()), None)
+    row = next(site.rows(table.name, limit=1), None) if table else None
+    if row is None:
+        return "<p>No records yet.</p>"
+    line = records.cite_line(site, table, row, records.heading(Lookup(site), table, row))
+    return ("<p>When you quote a single record, cite it by its identifier, which never changes and is never "
+            "reused. Each record's page ends with its citation, such as:</p>\n\n"
+            f'<blockquote class="cite"><p>{esc(line)}</p></blockquote>\n\n'
+            "<p>Give the day you read the page where it says <em>[day month year]</em>: a record may be corrected "
+            "in a later version.</p>")
+
+
 def pre(text: str) -> str:
     """A preformatted block whose every character is shown as itself."""
     return "<pre><code>" + esc(text).replace("<br>", "\n") + "</code></pre>"
@@ -219,7 +234,8 @@ def blocks(site: Site, root: Path, site_url: str) -> dict:
     return {"figures": lambda: figures.figures_block(site), "counts": lambda: counts_block(site),
             "downloads": lambda: downloads_block(site, "downloads.md"),
             "quickstart": lambda: quickstart_block(site, "index.md"), "jsonld": lambda: jsonld_block(site, site_url),
-            "citation": lambda: citation_block(site), "changelog": lambda: changelog_block(site),
+            "citation": lambda: citation_block(site), "record-citation": lambda: record_citation_block(site),
+            "changelog": lambda: changelog_block(site),
             "licences": lambda: licences_block(site), "loaded-terms": lambda: terms_block(site),
             "rules": lambda: rules_block(site), "changes": lambda: changes_block(site),
             "publishers": lambda: publishers_block(site)}

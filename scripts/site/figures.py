@@ -6,11 +6,12 @@ each one to its SQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote, urlencode
 
 from scripts.query import run_locked
 from scripts.site.console import query_link
 from scripts.site.context import Site
-from scripts.site.html import attr, esc, href, html_table
+from scripts.site.html import attr, esc, href, html_table, table_page
 from scripts.site.values import long_date, one_line, record_page, words
 
 PAGE = "index.md"
@@ -52,10 +53,19 @@ def between(best: object, low: object, high: object) -> str:
     return f"{number(best)} ({number(low)}–{number(high)} as the sources differ)"
 
 
+def listed(table: str, by: str, to: str, text: str) -> str:
+    """A link to the table's list, filtered to the records from `by` to `to` (docs/assets/explorer.js reads the
+    filters from the address), where its totals line gives the same figures and the records behind them."""
+    filters = urlencode({"from": by, "to": to}, quote_via=quote)
+    return f'<a href="{href(PAGE, table_page(table))}#{attr(filters)}">{esc(text)}</a>'
+
+
 def transfers(site: Site, found: list[dict]) -> str:
     items = [f"<li><strong>{esc(r['released_by'])} → {esc(r['received_by'])}:</strong> "
-             f"{people(r['people_best'], r['people_min'], r['people_max'])} in {number(r['transfers'])} "
-             f"transfer{'s' if r['transfers'] != 1 else ''}; the last on "
+             f"{people(r['people_best'], r['people_min'], r['people_max'])} in "
+             + listed("prisoner_transfers", r["released_by"], r["received_by"],
+                      f"{number(r['transfers'])} transfer{'s' if r['transfers'] != 1 else ''}")
+             + "; the last on "
              f"<strong>{esc(long_date(r['last_transfer'], r['last_transfer_precision']))}</strong>.</li>"
              for r in found]
     return "<p>People handed over since November 2020, by direction:</p>" + f'<ul>{"".join(items)}</ul>'
@@ -81,7 +91,9 @@ def meetings_per_year(site: Site, found: list[dict]) -> str:
 
 def mine_maps(site: Site, found: list[dict]) -> str:
     items = [f"<li><strong>{esc(r['handed_over_by'])} → {esc(r['received_by'])}:</strong> "
-             f"{number(r['handovers'])} handovers of minefield maps or forms, the last in "
+             + listed("mine_map_handovers", r["handed_over_by"], r["received_by"],
+                      f"{number(r['handovers'])} handovers")
+             + " of minefield maps or forms, the last in "
              f"{esc(long_date(r['last_handover'], r['last_handover_precision']))}; "
              f"{number(r['handovers_with_a_mine_count'])} of them state how many mines the maps show: "
              f"{between(r['mines_best'], r['mines_min'], r['mines_max'])} in all.</li>" for r in found]

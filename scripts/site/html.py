@@ -47,9 +47,10 @@ def html_table(header: list[str], rows: list[list[str]], css: str, row_ids: list
 
 def table_html(header: list[str], rows: Iterable[str], css: str, attributes: str = "") -> Iterator[str]:
     """A table in parts, its rows (each a whole `<tr>` of HTML cells) taken as they come: `attributes` are
-    already HTML."""
+    already HTML. Its box scrolls sideways when the table is wider than the screen, so a keyboard can reach it."""
     head = "".join(f"<th>{h}</th>" for h in header)
-    yield f'<div class="table-wrap"><table class="{css}"{attributes}><thead><tr>{head}</tr></thead><tbody>'
+    yield (f'<div class="table-wrap" tabindex="0"><table class="{css}"{attributes}><thead><tr>{head}</tr></thead>'
+           "<tbody>")
     yield from rows
     yield "</tbody></table></div>"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from scripts.package import ROOT, Table, ident, literal
 from scripts.site.context import Site
 from scripts.site.html import attr, esc, external_link, href, shown_date
-from scripts.site.values import Lookup, date_field, one_line, record_page
+from scripts.site.values import Lookup, date_field, one_line, place_tables, record_page
 
 PAGE = "map.md"
 ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
@@ -24,11 +24,6 @@ VIEWS = [("The South Caucasus", 43.3, 38.3, 50.6, 42.0),
          ("Where the meetings took place", -12.0, 23.0, 84.0, 62.0)]
 COLOURS = {"area": "#D55E00", "place": "#0072B2"}
 PER_PLACE = 100  # records listed under a place; the table pages and the Query page have the others
-
-
-def place_tables(site: Site) -> list[Table]:
-    """Tables whose rows have coordinates (a `latitude` and a `longitude` number field)."""
-    return [t for t in site.package.tables if {"latitude", "longitude"} <= set(t.field_names)]
 
 
 def mention_sql(site: Site, places: Table) -> str | None:
@@ -188,10 +183,12 @@ def draw(view: View, title: str, countries: list, marks: list[dict], unlabelled:
                     + ("" if unlabelled and unlabelled.inside(m["lon"], m["lat"]) else
                        f'<text x="{x + radius + 2:.1f}" y="{y + 4:.1f}" class="place">{esc(m["name"])}</text>')
                     + "</a>")
-    return (f'<svg class="map" viewBox="0 0 {WIDTH} {view.height}" role="img" aria-label="{attr(title)}" '
+    # A group, not an image: a screen reader reaches each place's link inside it; the outlines are decoration.
+    return (f'<svg class="map" viewBox="0 0 {WIDTH} {view.height}" role="group" aria-label="{attr(title)}" '
             f'xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>'
             f'<rect width="{WIDTH}" height="{view.height}" class="sea"/>'
-            f'<g class="countries">{"".join(shapes)}</g><g class="country-names">{"".join(names)}</g>'
+            f'<g class="countries" aria-hidden="true">{"".join(shapes)}</g>'
+            f'<g class="country-names" aria-hidden="true">{"".join(names)}</g>'
             f'<g class="marks">{"".join(dots)}</g></svg>')
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from scripts.identity import load_release, record_citation_text
 from scripts.package import Field, Table, ident
 from scripts.site import history, provisions
 from scripts.site.context import BATCH, Site, text_columns, text_struct
@@ -195,11 +196,8 @@ def sources_html(site: Site, look: Lookup, parts: tuple | None, cited: list[dict
 
 
 def cite_line(site: Site, table: Table, row: dict, title: str) -> str:
-    """`<package title> (version V), record ID: <heading>. <homepage>`."""
-    key = row[table.primary_key[0]]
-    where = site.package.homepage
-    return (f"{site.package.title} (version {site.package.version or 'unreleased'}), record {key}: {title}. "
-            f"{where}").strip()
+    """The record's citation, worded as the cite page words it (`identity.record_citation_text`)."""
+    return record_citation_text(site.package, load_release(site.package), row[table.primary_key[0]], title)
 
 
 def correction_link(site: Site, key: str, page: str) -> str:

@@ -30,6 +30,7 @@ from scripts.site.values import (
     date_field,
     folded,
     one_line,
+    place_tables,
     precision,
     record_page,
     summary_of,
@@ -38,9 +39,11 @@ from scripts.site.values import (
 from scripts.site.values import who as names_of
 
 TABLES_ENTRY = "tables/index.md"
-# Files of the npm packages (package-lock.json) served by the site itself: no request leaves it.
+# Files of the npm packages (package-lock.json) served by the site itself: no request leaves it. axe-core is
+# loaded by no page: the browser tests inject it from the site to check each page's accessibility.
 VENDOR = {"simple-datatables/dist/umd/simple-datatables.js": "simple-datatables.js",
-          "simple-datatables/dist/style.css": "simple-datatables.css"}
+          "simple-datatables/dist/style.css": "simple-datatables.css",
+          "axe-core/axe.min.js": "axe.min.js"}
 PARTS = " · "  # between the names of the "who" column; docs/assets/explorer.js splits on it (and on " → ")
 
 
@@ -112,21 +115,50 @@ def party_table(site: Site) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
+def place_fields(site: Site, table: Table) -> list[Field]:
+    """The fields that name a place (a foreign key to, or a list of, a table with coordinates): each a column of
+    the list, so its search finds a record by its place."""
+    places = {t.name for t in place_tables(site)}
+    return [f for f in table.fields if (fk := table.foreign_key(f.name)) and len(fk.fields) == 1
+            and fk.resource in places or f.rules.list_of and f.rules.list_of.resource in places]
+
+
+def place_names(look: Lookup, table: Table, field: Field, value: str | None) -> str:
+    if not value:
+        return ""
+    if ref := field.rules.list_of:
+        return ", ".join(look.name(ref.resource, v) for v in value.split(ref.delimiter))
+    return look.name(table.foreign_key(field.name).resource, value)
+
+
+def has_direction(table: Table, parties: str | None) -> bool:
+    """Whether two of the table's references to the parties are a direction (`x-differentFrom`: from and to),
+    which the "who" column shows as `From → To` and the list filters apart."""
+    return any(f.rules.different_from and (fk := table.foreign_key(f.name)) and fk.resource == parties
+               for f in table.fields)
+
+
 def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
     """A compact list of the records, the latest SHOWN by date (oldest first): date at its precision, one line,
-    who, each code list and each count; docs/assets/explorer.js adds sorting, search and filters in the
-    browser. One block (`context.Blocks`)."""
+    who, the places, each code list and each count (its min, best and max also on the row, for the totals
+    line); docs/assets/explorer.js adds sorting, search, filters and the totals in the browser. One block
+    (`context.Blocks`)."""
     when, parties = date_field(table), party_table(site)
     who = [fk.fields[0] for fk in table.foreign_keys if len(fk.fields) == 1 and fk.resource == parties]
+    places = place_fields(site, table)
     codes = [f for f in table.fields if f.codes and f.name not in folded(table)]
-    header = (["Date"] if when else []) + ["Record"] + (["Who"] if who else []) \
-        + [esc(words(f.name)) for f in codes] + [esc(words(c.parts[0].name.rsplit("_", 1)[0])) for c in counts(table)]
-    first = 1 if when else 0
-    config = {"codes": [first + 1 + (1 if who else 0) + i for i in range(len(codes))]}
+    figures = counts(table)
+    lead = (["Date"] if when else []) + ["Record"] + (["Who"] if who else []) + [words(f.name) for f in places]
+    named = [words(c.parts[0].name.rsplit("_", 1)[0]) for c in figures]
+    columns = lead + [words(f.name) for f in codes] + named
+    config: dict = {"codes": [len(lead) + i for i in range(len(codes))],
+                    "counts": [{"label": n, "column": len(lead) + len(codes) + i} for i, n in enumerate(named)]}
     if when:
         config["date"] = 0
     if who:
-        config["party"] = first + 1
+        config["party"] = lead.index("Who")
+        if has_direction(table, parties):
+            config["direction"] = config["party"]
 
     def lines():
         for r in site.rows(table.name, [when.name] if when else [], limit=SHOWN, last=True):
@@ -138,11 +170,14 @@ def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
                          f'<code class="rid">{esc(key)}</code>')
             if who:
                 cells.append(esc(PARTS.join(names_of(look, table, r, parties))))
+            cells += [esc(place_names(look, table, f, r.get(f.name))) for f in places]
             cells += [f'<span title="{attr(f.label(r[f.name]))}">{esc(r[f.name].replace("_", " "))}</span>'
                       if r.get(f.name) else "" for f in codes]
-            cells += [esc(c.text(r)) for c in counts(table)]
-            yield f'<tr id="{attr(key)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
-    return site.blocks.put(page, table_html(header, lines(), "records explorer",
+            cells += [esc(c.text(r)) for c in figures]
+            numbers = "".join(f' data-count-{i}="{attr(" ".join(r.get(p.name) or "" for p in c.parts))}"'
+                              for i, c in enumerate(figures))
+            yield f'<tr id="{attr(key)}"{numbers}>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    return site.blocks.put(page, table_html([esc(c) for c in columns], lines(), "records explorer",
                                             f' data-explorer="{attr(json.dumps(config))}"'))
 
 
@@ -184,7 +219,9 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
             (f"All {n:,} records, oldest first." if n <= SHOWN else
              f"The latest {SHOWN:,} of {n:,} records by date, oldest first; {more(site, table, page)}.")
             + " Each line opens the record's page, with every field and its sources. "
-            "Sort by a column heading, search, or filter by a code, a party or a date range.", "",
+            "Sort by a column heading, search (places too), or filter by a code, a party, the direction of a "
+            "handover (from, to) or a date range; the line under the list counts and sums what the filters leave.",
+            "",
             record_list(site, look, table, page) if n else "No records yet.", ""] if is_record else []),
         "## Data dictionary", "",
         f"Generated from `{table.schema_path}`, the file the validator reads. A field that is not required may "
@@ -193,7 +230,7 @@ def table_markdown(site: Site, table: Table, look: Lookup) -> str:
         *(["## Records", "",
         (f"All {n:,} rows of `{table.path}`, in key order." if n <= SHOWN else
          f"The first {SHOWN:,} of {n:,} rows of `{table.path}`, in key order; {more(site, table, page)}.")
-        + " Hover over a code to read its meaning.", "",
+        + " The data dictionary above gives each code's meaning.", "",
         records(site, table, page) if n else "No records yet.", ""] if not is_record else [])])
 
 

@@ -82,8 +82,8 @@ def write_charts(site: Site, folder: Path) -> tuple[int, int, int]:
 
 
 def chart(name: str, alt: str, downloads: list[tuple[str, str]], css: str = "") -> str:
-    """The chart as an `<object>` (so its marks' titles show on hover), scaled to the column,
-    with its data as CSV."""
+    """The chart as an `<object>` (so its marks' titles reach screen readers and a pointer), scaled to the
+    column, with its data as CSV: nothing is said only on hover."""
     links = " · ".join(f'<a href="../charts/{attr(f)}" download>{esc(t)}</a>' for f, t in downloads)
     return (f'<div class="chart-wrap {attr(css)}"><object type="image/svg+xml" data="../charts/{attr(name)}" '
             f'role="img" aria-label="{attr(alt)}">{esc(alt)}</object></div>\n<p class="meta">Data: {links}</p>')
@@ -117,7 +117,8 @@ def timeline_markdown(site: Site, folder: Path) -> str:
     year_only, no_people, no_mines = write_charts(site, folder / "charts")
     return "\n".join([
         "# Timeline", "",
-        "Charts drawn from the package when the site was built; hover over a bar to read its value. Records "
+        "Charts drawn from the package when the site was built; the numbers behind each chart are in its CSV "
+        "file, linked under it, and each bar carries its value for screen readers. Records "
         f"whose date is known only to the year are left out of the monthly charts ({year_only} such records).", "",
         "## Chronological list", "",
         "Every meeting, transfer, handover and claim, oldest first. Dates show only what is known. Filter by "

@@ -69,6 +69,11 @@ def source_label(title: str | None, publisher: str, date: str) -> str:
     return title or f"{publisher}, {date}"
 
 
+def place_tables(site: Site) -> list[Table]:
+    """Tables whose rows have coordinates (a `latitude` and a `longitude` number field): the places."""
+    return [t for t in site.package.tables if {"latitude", "longitude"} <= set(t.field_names)]
+
+
 def date_field(table: Table) -> Field | None:
     """The table's main date: a record table's date (`x-record`), else the first date field whose precision is
     given, else the first date field."""

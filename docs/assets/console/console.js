@@ -203,6 +203,7 @@ function show(table, ms) {
   count.appendChild(download);
   const wrap = document.createElement("div");
   wrap.className = "table-wrap";
+  wrap.tabIndex = 0;  /* it scrolls: a keyboard reaches it */
   wrap.appendChild(doc);
   result.replaceChildren(count, wrap);
 }
