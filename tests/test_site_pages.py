@@ -37,6 +37,10 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     copy.set("meetings", 0, summary=XSS)
     copy.set("parties", 2, name=f"Russia {XSS}")
     copy.set("sources", 1, title="")  # the ministry's page, cited by mtg-0001, has no title
+    schema = copy.root / "schemas" / "meetings.schema.json"
+    described = json.loads(schema.read_text(encoding="utf-8"))
+    next(f for f in described["fields"] if f["name"] == "format")["title"] = f"Format {XSS}"
+    schema.write_text(json.dumps(described, indent=2), encoding="utf-8")
     package = load_package(copy.root)
     out = copy.root / "build"
     build.build(package, out)
@@ -128,6 +132,14 @@ def test_every_record_is_in_the_search_index_once_with_its_text_escaped(built):
     assert ESCAPED in meeting["title"] and ESCAPED in meeting["text"] and "<script>" not in json.dumps(docs)
     assert "Level: leaders" in meeting["text"]
     assert any(d["location"] == "tables/meetings/" for d in docs)  # the pages MkDocs built are still there
+
+
+def test_a_record_page_names_a_field_by_its_schema_title_where_it_has_one(built):
+    _, out = built
+    page = (out / "site" / "records" / "mtg-0001" / "index.html").read_text(encoding="utf-8")
+    terms = [html.unescape(re.sub(r"<[^>]+>", "", t)) for t in re.findall(r"<dt\b[^>]*>(.*?)</dt>", page, re.S)]
+    assert f"Format {XSS}" in terms and "Place" in terms
+    assert "<script>" not in "".join(re.findall(r"<dt\b[^>]*>.*?</dt>", page, re.S))
 
 
 def test_the_sitemap_lists_every_record_page_and_not_the_shell(built):

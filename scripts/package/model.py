@@ -120,6 +120,7 @@ class Field:
     min_length: int | None = None
     max_length: int | None = None
     rules: FieldRules = FieldRules()  # the `x-` rule arguments, typed
+    title: str = ""  # a reader's name for the field, where its name alone would mislead
 
     @property
     def code_values(self) -> list[str]:

@@ -119,7 +119,7 @@ def read_field(raw: dict, key: tuple[str, ...], where: str) -> Field:
                  bool(constraints.get("required")) or name in key,
                  bool(constraints.get("unique")) or key == (name,), read_codes(raw, where), pattern,
                  constraints.get("minimum"), constraints.get("maximum"), constraints.get("minLength"),
-                 constraints.get("maxLength"), rules)
+                 constraints.get("maxLength"), rules, str(raw.get("title", "")))
 
 
 def read_table(res: dict, schema: dict, root: Path) -> Table:

@@ -24,6 +24,7 @@ from scripts.site.values import (
     complete_through,
     counts,
     date_field,
+    field_label,
     folded,
     kind_name,
     long_date,
@@ -78,7 +79,7 @@ def fact_plan(table: Table) -> list[Fact]:
             name = count.parts[0].name.rsplit("_", 1)[0] if "_" in count.parts[0].name else count.parts[0].name
             plan.append(Fact(f, esc(words(name)), f"<dt>{esc(words(name))}</dt>", count))
         elif f.name not in skip:
-            plan.append(Fact(f, esc(words(f.name)), f'<dt title="{attr(f.description)}">{esc(words(f.name))}</dt>'))
+            plan.append(Fact(f, esc(field_label(f)), f'<dt title="{attr(f.description)}">{esc(field_label(f))}</dt>'))
     return plan
 
 
@@ -188,7 +189,7 @@ def sources_html(site: Site, look: Lookup, parts: tuple | None, cited: list[dict
     items = []
     for c in cited or []:
         citation, row = c["c"], c["s"]
-        extra = [f"{esc(words(f.name))}: {value_html(look, table, f, citation, page)}" for f in table.fields
+        extra = [f"{esc(field_label(f))}: {value_html(look, table, f, citation, page)}" for f in table.fields
                  if f.name not in (record_field.name, source_field) and citation.get(f.name)]
         items.append(f'<li id="{attr(row[source.primary_key[0]])}">{source_line(site, look, source, row, page)}'
                      + (f'<br><span class="meta">{" · ".join(extra)}</span>' if extra else "") + "</li>")

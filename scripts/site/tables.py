@@ -28,6 +28,7 @@ from scripts.site.values import (
     complete_through,
     counts,
     date_field,
+    field_label,
     folded,
     one_line,
     place_tables,
@@ -148,9 +149,9 @@ def record_list(site: Site, look: Lookup, table: Table, page: str) -> str:
     places = place_fields(site, table)
     codes = [f for f in table.fields if f.codes and f.name not in folded(table)]
     figures = counts(table)
-    lead = (["Date"] if when else []) + ["Record"] + (["Who"] if who else []) + [words(f.name) for f in places]
+    lead = (["Date"] if when else []) + ["Record"] + (["Who"] if who else []) + [field_label(f) for f in places]
     named = [words(c.parts[0].name.rsplit("_", 1)[0]) for c in figures]
-    columns = lead + [words(f.name) for f in codes] + named
+    columns = lead + [field_label(f) for f in codes] + named
     config: dict = {"codes": [len(lead) + i for i in range(len(codes))],
                     "counts": [{"label": n, "column": len(lead) + len(codes) + i} for i, n in enumerate(named)]}
     if when:

@@ -44,6 +44,11 @@ def words(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def field_label(field: Field) -> str:
+    """What a page calls a field: its schema title, or its name as words."""
+    return field.title or words(field.name)
+
+
 def long_date(value: object, precision: object) -> str:
     """`12 June 2021`, `June 2021` or `2021`, as far as the date is known."""
     try:
