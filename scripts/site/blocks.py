@@ -164,6 +164,7 @@ def changelog_block(site: Site) -> str:
 
 
 CHANGES_SHOWN = 1000
+CHANGES_PAGE = "changes.md"
 
 
 def changes_block(site: Site) -> str:
@@ -193,7 +194,8 @@ def changes_block(site: Site) -> str:
                  esc(x["change"].replace("_", " ")), esc(x["field"]), esc(x["old_value"]), esc(x["new_value"])]
                 + ([esc(x["reason"])] if reasons else []) for x in mine]
         header = ["Record", "Change", "Field", "Old value", "New value"] + (["Reason"] if reasons else [])
-        sections += [f"### {esc(name)}", html_table(header, rows, "changes")] if rows else []
+        sections += [f"### {esc(name)}", site.blocks.put(CHANGES_PAGE, [html_table(header, rows, "changes")])] \
+            if rows else []  # the lines go past MkDocs (`context.Blocks`); the headings stay in its contents
     more = [f"<p>The first {CHANGES_SHOWN:,} lines are shown; the download has them all.</p>"] \
         if len(lines) > CHANGES_SHOWN else []
     return "\n\n".join(head + sections + more)

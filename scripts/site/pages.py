@@ -42,7 +42,8 @@ def bibliography_markdown(site: Site) -> str:
                       "Each entry links to the records that rest on it. Links open the original page. The side is "
                       "the publisher's (the original publisher's, for a copy): see the "
                       f'<a href="{href(PAGE, table_page("publishers"))}">publishers</a>.', "",
-                      f'<ol class="bibliography">{"".join(items)}</ol>' if items else "No sources yet.", ""])
+                      site.blocks.put(PAGE, ['<ol class="bibliography">', *items, "</ol>"]) if items  # rows, not
+                      else "No sources yet.", ""])  # words to search: MkDocs neither parses nor indexes them
 
 
 def query_parts(text: str) -> tuple[str, str, str]:
