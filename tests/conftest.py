@@ -350,10 +350,16 @@ def broken_links(root: Path, pages: list[Path]) -> list[str]:
     or to an anchor its page does not have (a fragment of `name=value` pairs is read by the page's script, not an
     anchor: `#sql=` opens the Query page with a query, `#from=…&to=…` a record list filtered)."""
     parsed: dict[Path, Links] = {}
+
+    def links_of(path: Path) -> Links:  # each page parsed once, however many links point into it
+        if path not in parsed:
+            parsed[path] = parse(path)
+        return parsed[path]
+
     broken = []
     for page in pages:
         here = "http://site/" + str(page.relative_to(root))
-        for _, url, _ in parsed.setdefault(page, parse(page)).urls:
+        for _, url, _ in links_of(page).urls:
             target = urlsplit(urljoin(here, url))
             if target.netloc != "site":
                 continue
@@ -363,6 +369,6 @@ def broken_links(root: Path, pages: list[Path]) -> list[str]:
             if not path.exists():
                 broken.append(f"{page.relative_to(root)}: {url}")
             elif target.fragment and path.suffix == ".html" and "=" not in target.fragment:
-                if unquote(target.fragment) not in parsed.setdefault(path, parse(path)).anchors:
+                if unquote(target.fragment) not in links_of(path).anchors:
                     broken.append(f"{page.relative_to(root)}: {url} (no such anchor)")
     return broken
