@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import hashlib
+import os
 import shutil
 import socket
 import subprocess
@@ -138,16 +140,31 @@ def package(tmp_path: Path) -> PackageCopy:
     return package_copy(tmp_path / "pkg")
 
 
-# --- build outputs, each made once per session --------------------------------------------------------------
+# --- build outputs, each made once per test run -------------------------------------------------------------------
+
+def made_once(factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """The folder `name`, made by `make(folder)` once per test run however many xdist workers ask for it: the
+    first makes it under a lock while the others wait, then all read it. Tests must only read it."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by its workers (each has its own below it)
+    folder, done = base / name, base / f"{name}.done"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
 
 @pytest.fixture(scope="session")
 def committed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """build/ of the committed package, in a temporary directory: the database and parquet/."""
     from scripts import build
 
-    out = tmp_path_factory.mktemp("committed-build")
-    build.build(load_package(ROOT), out)
-    return out
+    return made_once(tmp_path_factory, "committed-build", lambda out: build.build(load_package(ROOT), out))
 
 
 @pytest.fixture(scope="session")
@@ -162,19 +179,23 @@ def fixture_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The database of the small fixture package; open it read-only."""
     from scripts import build
 
-    root = package_copy(tmp_path_factory.mktemp("fixture") / "pkg").root
-    return build.build(load_package(root), root / "build")
+    def make(folder: Path) -> None:
+        root = package_copy(folder / "pkg").root
+        build.build(load_package(root), root / "build")
+    return made_once(tmp_path_factory, "fixture", make) / "pkg" / "build" / build.DATABASE
 
 
 @pytest.fixture(scope="session")
-def committed_release(committed_build: Path) -> Path:
+def committed_release(committed_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The release zip of the committed package, next to its build outputs."""
     from scripts import release
 
-    return release.release(load_package(ROOT), committed_build)
+    made_once(tmp_path_factory, "committed-release", lambda _: release.release(load_package(ROOT), committed_build))
+    [zipped] = committed_build.glob("*.zip")
+    return zipped
 
 
-# --- browser tests: one site, one server and one Chromium for the whole session ------------------------------------
+# --- browser tests: one site per run; one server and one Chromium per worker ----------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -202,19 +223,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from scripts.site.build import build_site
 
     assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
-    root = tmp_path_factory.mktemp("site-pkg")
-    for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, root / name)
-    for name in ("schemas", "data", "queries"):
-        shutil.copytree(ROOT / name, root / name)
-    append_row(root / "data" / "meetings.csv", PLANTED_MEETING)
-    append_row(root / "data" / "publishers.csv", PLANTED_PUBLISHER)
-    append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
-    out = tmp_path_factory.mktemp("site-out")
-    build.build(load_package(root), out)
-    release.release(load_package(root), out)
-    build_site(root, out)
-    return out
+
+    def make(folder: Path) -> None:
+        root, out = folder / "pkg", folder / "out"
+        root.mkdir()
+        for name in ("datapackage.json", "CITATION.cff", "CHANGELOG.md"):
+            shutil.copy(ROOT / name, root / name)
+        for name in ("schemas", "data", "queries"):
+            shutil.copytree(ROOT / name, root / name)
+        append_row(root / "data" / "meetings.csv", PLANTED_MEETING)
+        append_row(root / "data" / "publishers.csv", PLANTED_PUBLISHER)
+        append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
+        build.build(load_package(root), out)
+        release.release(load_package(root), out)
+        build_site(root, out)
+    return made_once(tmp_path_factory, "site", make) / "out"
 
 
 @contextlib.contextmanager
@@ -250,13 +273,15 @@ def base(site: Path):
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What `make build` publishes (the pipeline, run once on the repository's data): OUT, with OUT/site."""
+    """What `make build` publishes (the pipeline, run once per test run on the repository's data): OUT, with
+    OUT/site."""
     assert CHROMIUM.exists(), "the acceptance tests need Debian's chromium: `make test` installs it"
-    out = tmp_path_factory.mktemp("real-build")
-    done = subprocess.run([sys.executable, "-m", "scripts.pipeline", "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
-    return out
+
+    def make(out: Path) -> None:
+        done = subprocess.run([sys.executable, "-m", "scripts.pipeline", "--out", str(out)], cwd=ROOT,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return made_once(tmp_path_factory, "real-build", make)
 
 
 @pytest.fixture(scope="session")

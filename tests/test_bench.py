@@ -83,7 +83,6 @@ def test_the_real_build_and_the_query_page_are_judged_against_their_targets():
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.xdist_group("browser")
 def test_the_query_page_benchmark_counts_what_a_cold_visit_downloads_and_a_warm_one_reuses(site, monkeypatch):
     from scripts import query_bench
 

@@ -71,7 +71,6 @@ def test_query_link_is_relative_and_needs_no_escaping():
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("browser")
 def test_data_shows_as_text_and_never_runs(browser, base):
     context = browser.new_context()
     page = Console(context, base)

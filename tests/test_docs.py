@@ -13,7 +13,7 @@ from scripts.package import ROOT, load_package
 from scripts.rules import field_words
 from scripts.site import build as site
 from scripts.site.html import esc, external_link, href, prose
-from tests.conftest import PackageCopy, package_copy
+from tests.conftest import PackageCopy, made_once, package_copy
 
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
@@ -35,14 +35,13 @@ def staged_page(out: Path, page: str | Path) -> str:
 @pytest.fixture(scope="module")
 def fixture_copy(tmp_path_factory) -> PackageCopy:
     """The fixture package, staged once for the tests that only read its pages."""
-    return package_copy(tmp_path_factory.mktemp("docs") / "pkg")
+    return PackageCopy(made_once(tmp_path_factory, "docs", lambda folder: package_copy(folder / "pkg")) / "pkg")
 
 
 @pytest.fixture(scope="module")
 def staged(fixture_copy: PackageCopy, tmp_path_factory):
     """Generate the pages of the fixture package (no mkdocs run) and return a reader of staged pages."""
-    out = tmp_path_factory.mktemp("docs-out")
-    prepare(fixture_copy.root, out)
+    out = made_once(tmp_path_factory, "docs-out", lambda out: prepare(fixture_copy.root, out))
     return lambda page: staged_page(out, page)
 
 

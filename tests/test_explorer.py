@@ -17,7 +17,7 @@ from scripts.package import ROOT, load_package
 
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one site
+pytestmark = pytest.mark.browser  # the site is made once per run (conftest.made_once), whichever worker asks
 
 
 def rows(table: str) -> list[dict]:

@@ -15,7 +15,7 @@ import pytest
 
 from scripts import build, query
 from scripts.package import ROOT, load_package
-from tests.conftest import package_copy
+from tests.conftest import made_once, package_copy
 
 QUERIES = ROOT / "queries"
 D = dt.date
@@ -170,8 +170,10 @@ def answers_package(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def answers_database(tmp_path_factory) -> Path:
-    root = answers_package(tmp_path_factory.mktemp("answers") / "pkg")
-    return build.build(load_package(root), root / "build")
+    def make(folder: Path) -> None:
+        root = answers_package(folder / "pkg")
+        build.build(load_package(root), root / "build")
+    return made_once(tmp_path_factory, "answers", make) / "pkg" / "build" / build.DATABASE
 
 
 EXPECTED = {

@@ -22,7 +22,7 @@ from scripts.manifest import MANIFEST
 from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
 from scripts.validate import main as validate
-from tests.conftest import URL_B, package_copy, source_id
+from tests.conftest import URL_B, made_once, package_copy, source_id
 
 SCHEMA = {
     "description": "One row per session of a border commission.",
@@ -53,25 +53,27 @@ ROW = {"session_id": "cms-0001", "date": "2021-02-03", "date_precision": "day", 
 @pytest.fixture(scope="module")
 def added(tmp_path_factory) -> tuple[Path, Path]:
     """(package root, OUT) of the fixture package with the new table: validated, built, released, site made."""
-    copy = package_copy(tmp_path_factory.mktemp("record-table") / "pkg")
-    for name in ("CITATION.cff", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, copy.root / name)
-    (copy.root / "schemas" / "commission_sessions.schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-    descriptor = json.loads((copy.root / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["resources"].append({"name": "commission_sessions", "title": "Commission sessions",
-                                    "path": "data/commission_sessions.csv",
-                                    "schema": "schemas/commission_sessions.schema.json"})
-    (copy.root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    copy.rows["commission_sessions"] = [ROW]
-    copy.rows["citations"].append({"record_id": "cms-0001", "source_id": source_id(URL_B)})
-    copy.write()
-    assert validate([str(copy.root)]) == 0
-    package = load_package(copy.root)
-    out = copy.root / "build"
-    build.build(package, out)
-    release.release(package, out)
-    build_site(copy.root, out)
-    return copy.root, out
+    def make(folder: Path) -> None:
+        copy = package_copy(folder / "pkg")
+        for name in ("CITATION.cff", "CHANGELOG.md"):
+            shutil.copy(ROOT / name, copy.root / name)
+        (copy.root / "schemas" / "commission_sessions.schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
+        descriptor = json.loads((copy.root / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor["resources"].append({"name": "commission_sessions", "title": "Commission sessions",
+                                        "path": "data/commission_sessions.csv",
+                                        "schema": "schemas/commission_sessions.schema.json"})
+        (copy.root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        copy.rows["commission_sessions"] = [ROW]
+        copy.rows["citations"].append({"record_id": "cms-0001", "source_id": source_id(URL_B)})
+        copy.write()
+        assert validate([str(copy.root)]) == 0
+        package = load_package(copy.root)
+        out = copy.root / "build"
+        build.build(package, out)
+        release.release(package, out)
+        build_site(copy.root, out)
+    root = made_once(tmp_path_factory, "record-table", make) / "pkg"
+    return root, root / "build"
 
 
 def test_a_record_of_a_new_table_must_be_cited(tmp_path, capsys):

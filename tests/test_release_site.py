@@ -17,6 +17,7 @@ from scripts.identity import load_release
 from scripts.package import ROOT, load_package
 from scripts.site import build as site_build
 from scripts.site.html import attr, esc
+from tests.conftest import made_once
 
 PACKAGE = load_package(ROOT)
 RELEASE = load_release(PACKAGE)
@@ -26,10 +27,10 @@ MEDIA = {".csv": "text/csv", ".parquet": "application/vnd.apache.parquet", ".zip
 
 
 @pytest.fixture(scope="module")
-def staged(committed_release: Path) -> Path:
-    """The committed package's generated pages, next to its build and release outputs."""
+def staged(committed_release: Path, tmp_path_factory) -> Path:
+    """The committed package's generated pages, next to its build and release outputs (staged once per run)."""
     out = committed_release.parent
-    site_build.prepare(ROOT, out)
+    made_once(tmp_path_factory, "committed-pages", lambda _: site_build.prepare(ROOT, out))
     return out / "docs"
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from scripts import pipeline
 from scripts.package import ROOT
-from tests.conftest import package_copy
+from tests.conftest import made_once, package_copy
 from tests.test_pipeline import snapshot
 
 FAST = ["build", "release"]  # the site adds 3 s per build and nothing to what publishing does
@@ -33,10 +33,11 @@ def build_process(root: Path, out: Path, stages: list[str], **env: str) -> subpr
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory) -> tuple[Path, Path]:
     """A package and a build/ of it made by the pipeline; tests copy the build/ and then change the package."""
-    base = tmp_path_factory.mktemp("previous")
-    package = package_copy(base / "pkg")
-    assert pipeline.run(package.root, base / "build", FAST) == 0
-    return package.root, base / "build"
+    def make(base: Path) -> None:
+        package = package_copy(base / "pkg")
+        assert pipeline.run(package.root, base / "build", FAST) == 0
+    base = made_once(tmp_path_factory, "previous", make)
+    return base / "pkg", base / "build"
 
 
 @pytest.fixture

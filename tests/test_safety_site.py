@@ -24,9 +24,7 @@ from scripts import build, identity, release
 from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
 from scripts.site.theme import CONTENT_SECURITY_POLICY, THEME
-from tests.conftest import package_copy, write_table
-
-pytestmark = pytest.mark.xdist_group("browser")  # the browser test and the page scan share one build
+from tests.conftest import made_once, package_copy, write_table
 
 PAYLOAD = "</title><script>planted()</script><img src=planted onerror=planted()><b class=planted>"
 DOCUMENT = {"document_id": "doc-0001", "date": "2021-01-11", "date_precision": "day", "meeting_id": "mtg-0001",
@@ -76,13 +74,13 @@ def plant_package(root: Path) -> None:
 @pytest.fixture(scope="module")
 def planted_site(tmp_path_factory) -> Path:
     """OUT of the planted package's build, release and site stages; OUT/site holds the pages."""
-    root = tmp_path_factory.mktemp("planted") / "pkg"
-    plant_package(root)
-    out = root.parent / "out"
-    build.build(load_package(root), out)
-    release.release(load_package(root), out)
-    build_site(root, out)
-    return out / "site"
+    def make(folder: Path) -> None:
+        root, out = folder / "pkg", folder / "out"
+        plant_package(root)
+        build.build(load_package(root), out)
+        release.release(load_package(root), out)
+        build_site(root, out)
+    return made_once(tmp_path_factory, "planted", make) / "out" / "site"
 
 
 class Markup(HTMLParser):

@@ -18,7 +18,7 @@ from scripts import manifest
 from scripts.package import ROOT, load_package
 from tests.conftest import XSS, broken_links, parse
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one site
+pytestmark = pytest.mark.browser  # the site is made once per run (conftest.made_once), whichever worker asks
 
 
 

@@ -22,7 +22,7 @@ import pytest
 from scripts import build, release
 from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
-from tests.conftest import URL_A, URL_B, XSS, package_copy, source_id, write_table
+from tests.conftest import URL_A, URL_B, XSS, made_once, package_copy, source_id, write_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 RELEASE_TOML = """version = "0.1.0"
@@ -84,22 +84,23 @@ def _rows(root: Path, table: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    copy = package_copy(tmp_path_factory.mktemp("commitments") / "pkg")
-    copy.set("meetings", 0, summary=XSS)
-    for name in ("CITATION.cff", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, copy.root / name)
-    previous_release(copy.root)  # before the commitments: 0.1.0 adds them
-    add_commitments(copy)
-    (copy.root / "release.toml").write_text(RELEASE_TOML, encoding="utf-8")
-    package = load_package(copy.root)
-    out = copy.root / "build"
-    build.build(package, out)
-    release.release(package, out)
-    shutil.rmtree(copy.root / "releases")  # the site reads the history from the database alone
-    for table in package.tables:
-        table.file.unlink()
-    build_site(copy.root, out)
-    return out
+    def make(folder: Path) -> None:
+        copy = package_copy(folder / "pkg")
+        copy.set("meetings", 0, summary=XSS)
+        for name in ("CITATION.cff", "CHANGELOG.md"):
+            shutil.copy(ROOT / name, copy.root / name)
+        previous_release(copy.root)  # before the commitments: 0.1.0 adds them
+        add_commitments(copy)
+        (copy.root / "release.toml").write_text(RELEASE_TOML, encoding="utf-8")
+        package = load_package(copy.root)
+        out = copy.root / "build"
+        build.build(package, out)
+        release.release(package, out)
+        shutil.rmtree(copy.root / "releases")  # the site reads the history from the database alone
+        for table in package.tables:
+            table.file.unlink()
+        build_site(copy.root, out)
+    return made_once(tmp_path_factory, "commitments", make) / "pkg" / "build"
 
 
 def page(out: Path, key: str) -> str:

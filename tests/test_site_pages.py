@@ -20,7 +20,7 @@ from scripts.identity import load_release
 from scripts.package import ROOT, load_package
 from scripts.site import shell
 from scripts.site.build import build_site
-from tests.conftest import XSS, broken_links, package_copy, parse
+from tests.conftest import XSS, broken_links, made_once, package_copy, parse
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;"
 SITE_URL = "https://example.org/am-az/"
@@ -29,26 +29,28 @@ SITE_URL = "https://example.org/am-az/"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
     """(package root, OUT): built, released, its CSVs removed, then its site made."""
-    copy = package_copy(tmp_path_factory.mktemp("one-read") / "pkg")
-    for name in ("CITATION.cff", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, copy.root / name)
-    (copy.root / "release.toml").write_text(f'version = "{load_package(copy.root).version}"\n'
-                                            f'site_url = "{SITE_URL}"\n', encoding="utf-8")
-    copy.set("meetings", 0, summary=XSS)
-    copy.set("parties", 2, name=f"Russia {XSS}")
-    copy.set("sources", 1, title="")  # the ministry's page, cited by mtg-0001, has no title
-    schema = copy.root / "schemas" / "meetings.schema.json"
-    described = json.loads(schema.read_text(encoding="utf-8"))
-    next(f for f in described["fields"] if f["name"] == "format")["title"] = f"Format {XSS}"
-    schema.write_text(json.dumps(described, indent=2), encoding="utf-8")
-    package = load_package(copy.root)
-    out = copy.root / "build"
-    build.build(package, out)
-    release.release(package, out)
-    for table in package.tables:
-        table.file.unlink()
-    build_site(copy.root, out)
-    return copy.root, out
+    def make(folder: Path) -> None:
+        copy = package_copy(folder / "pkg")
+        for name in ("CITATION.cff", "CHANGELOG.md"):
+            shutil.copy(ROOT / name, copy.root / name)
+        (copy.root / "release.toml").write_text(f'version = "{load_package(copy.root).version}"\n'
+                                                f'site_url = "{SITE_URL}"\n', encoding="utf-8")
+        copy.set("meetings", 0, summary=XSS)
+        copy.set("parties", 2, name=f"Russia {XSS}")
+        copy.set("sources", 1, title="")  # the ministry's page, cited by mtg-0001, has no title
+        schema = copy.root / "schemas" / "meetings.schema.json"
+        described = json.loads(schema.read_text(encoding="utf-8"))
+        next(f for f in described["fields"] if f["name"] == "format")["title"] = f"Format {XSS}"
+        schema.write_text(json.dumps(described, indent=2), encoding="utf-8")
+        package = load_package(copy.root)
+        out = copy.root / "build"
+        build.build(package, out)
+        release.release(package, out)
+        for table in package.tables:
+            table.file.unlink()
+        build_site(copy.root, out)
+    root = made_once(tmp_path_factory, "one-read", make) / "pkg"
+    return root, root / "build"
 
 
 def record_pages(out: Path) -> list[Path]:
