@@ -51,7 +51,14 @@ def free_text(field: Field) -> bool:
 
 def invisible_class(field: Field) -> str:
     """The regex (RE2) of one character the field's cells must not hold."""
-    return "[" + INVISIBLE + ("" if free_text(field) else "\\n\\r") + "]|" + UNASSIGNED
+    return assigned_invisible_class(field) + "|" + UNASSIGNED
+
+
+def assigned_invisible_class(field: Field) -> str:
+    """`invisible_class` but for unassigned code points: the database's CHECK. DuckDB compiles a table's CHECKs
+    again for every comment put on one of its columns, and the negated class of every category costs
+    milliseconds each time (half the build's database stage); validation still rejects unassigned ones."""
+    return "[" + INVISIBLE + ("" if free_text(field) else "\\n\\r") + "]"
 
 
 def _invisible(ctx: Context) -> list[Rule]:
@@ -170,7 +177,7 @@ def _repeated_word(ctx: Context) -> list[Rule]:
 
 TEXT_KINDS: list[Kind] = [
     Kind("invisible", lambda p, t, f: f.type.name == "string" and not f.codes, _invisible,
-         lambda t, f: check(f"NOT regexp_matches({ident(f.name)}, {literal(invisible_class(f))})"),
+         lambda t, f: check(f"NOT regexp_matches({ident(f.name)}, {literal(assigned_invisible_class(f))})"),
          lambda f: "No control, format or invisible characters, and no whitespace but the plain space"
                    + (" and line breaks." if free_text(f) else "."),
          plant=plant_value("invisible", lambda f: "Talks\u200bheld", lambda t, f: f.is_prose), fix_up=PLAIN_WORDS),
