@@ -77,6 +77,43 @@ def target(site: Path, page_url: str, reference: str) -> Path | None:
     return site / path / "index.html" if path == "" or path.endswith("/") else site / path
 
 
+def layout_risks(found: list[Page], per_kind: int = 1) -> list[str]:
+    """The record pages most likely to scroll sideways on a phone: of each kind, the first, and the `per_kind`
+    whose text holds the longest run without a space (an address, an id, a long name). Record pages share one
+    layout, so what can widen one is such a run; checking these stands for checking all of them."""
+    records = [p for p in found if p.url.startswith("records/") and p.url.count("/") == 2]
+    kinds: dict[str, list[Page]] = {}
+    for page in records:
+        kinds.setdefault(page.url.split("/")[1].split("-")[0], []).append(page)
+
+    def longest_run(page: Page) -> int:
+        return max((len(run) for run in (page.text + " " + page.code).split()), default=0)
+    chosen = {ps[0].url for ps in kinds.values()}
+    for ps in kinds.values():
+        chosen |= {p.url for p in sorted(ps, key=longest_run, reverse=True)[:per_kind]}
+    return sorted(chosen)
+
+
+def count_requests(page):
+    """The page, keeping the set of its requests in flight (`settle` reads it); call before its first visit."""
+    page.in_flight = in_flight = set()
+    page.on("request", lambda r: in_flight.add(r))  # a handler must be a Python function (Playwright wraps it)
+    page.on("requestfinished", lambda r: in_flight.discard(r))
+    page.on("requestfailed", lambda r: in_flight.discard(r))
+    return page
+
+
+def settle(page, quiet_ms: int = 150, timeout_ms: int = 30_000) -> None:
+    """Wait until the page (`count_requests`) has had no request in flight for `quiet_ms`: what it fetches once
+    loaded (search index, list data) has arrived and been handled. Playwright's `networkidle` waits 500 ms."""
+    quiet, waited = 0, 0
+    while quiet < quiet_ms:
+        assert waited < timeout_ms, f"{page.url}: requests still in flight after {timeout_ms} ms: {page.in_flight}"
+        page.wait_for_timeout(50)
+        waited += 50
+        quiet = 0 if page.in_flight else quiet + 50
+
+
 def exists(path: Path) -> bool:
     return path.is_file() or (path.is_dir() and (path / "index.html").is_file())
 

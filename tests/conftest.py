@@ -291,6 +291,14 @@ def real_base(real_build: Path):
         yield url
 
 
+@pytest.fixture(scope="session")
+def real_pages(real_build: Path) -> list:
+    """Every HTML page of the real build, parsed (`tests.acceptance.pages`)."""
+    from tests.acceptance import pages
+
+    return pages(real_build / "site")
+
+
 @pytest.fixture(scope="module")
 def db(real_build):
     """The real build's database, read-only."""
@@ -370,11 +378,12 @@ def parse(path: Path) -> Links:
     return links
 
 
-def broken_links(root: Path, pages: list[Path]) -> list[str]:
+def broken_links(root: Path, pages: list[Path], parsed: dict[Path, Links] | None = None) -> list[str]:
     """Each link of `pages` (HTML files under the site folder `root`) to a file of the site that does not exist,
     or to an anchor its page does not have (a fragment of `name=value` pairs is read by the page's script, not an
-    anchor: `#sql=` opens the Query page with a query, `#from=…&to=…` a record list filtered)."""
-    parsed: dict[Path, Links] = {}
+    anchor: `#sql=` opens the Query page with a query, `#from=…&to=…` a record list filtered). `parsed`: pages
+    already parsed, by path."""
+    parsed = dict(parsed or {})
 
     def links_of(path: Path) -> Links:  # each page parsed once, however many links point into it
         if path not in parsed:

@@ -9,8 +9,9 @@ import re
 import pytest
 
 from scripts import manifest
+from scripts.package import ROOT, load_package
 from scripts.site import console
-from tests.acceptance import exists, pages, target
+from tests.acceptance import exists, target
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
 
@@ -30,13 +31,14 @@ def site(real_build):
 
 
 @pytest.fixture(scope="module")
-def every_page(site):
-    return pages(site)
+def every_page(real_pages):
+    return real_pages
 
 
 def test_the_real_build_has_a_page_per_record_and_table(every_page):
     urls = {p.url for p in every_page}
-    assert {"", "tables/meetings/", "query/", "downloads/", "cookbook/"} <= urls
+    assert {"", "tables/", "query/", "downloads/", "cookbook/"} <= urls
+    assert {f"tables/{table.name}/" for table in load_package(ROOT).tables} <= urls
     assert sum(u.startswith("records/") for u in urls) > 400
 
 

@@ -1,5 +1,5 @@
-"""The record explorer in a real browser: a page per record with its sources, record lists that filter, pages
-that fit a phone, and a site that never asks anything of another host.
+"""The record explorer in a real browser: a page per record with its sources, record lists that filter, and a
+site that never asks anything of another host (that pages fit a phone is a journey: test_acceptance_journeys).
 
 The site is built once per module from this repository's package (build stage, then the site stage) into a
 temporary folder and served by `python -m http.server` on 127.0.0.1. Chromium is Debian's; Playwright never
@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.package import ROOT, load_package
-
-PHONE = {"width": 390, "height": 844}
+from tests.acceptance import count_requests, settle
 
 pytestmark = pytest.mark.browser  # the site is made once per run (conftest.made_once), whichever worker asks
 
@@ -30,7 +29,7 @@ def rows(table: str) -> list[dict]:
 def page(browser, base):
     """A page whose every request to another host is refused and recorded."""
     context = browser.new_context()
-    page = context.new_page()
+    page = count_requests(context.new_page())
     page.left_site = []
     local = urlsplit(base).netloc
 
@@ -86,30 +85,10 @@ def test_filtering_meetings_to_cancelled_shows_exactly_the_cancelled_meetings(ba
     assert page.errors == []
 
 
-def test_no_record_page_scrolls_sideways_on_a_phone(site, base, browser):
-    """Layout only: scripts off (the record pages need none), so that the hundreds of pages load quickly."""
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    wide = []
-    for path in sorted((site / "site" / "records").glob("*/index.html")):
-        page.goto(f"{base}records/{path.parent.name}/", wait_until="load")
-        if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
-            wide.append(path.parent.name)
-    context.close()
-    assert len(list((site / "site" / "records").glob("*/index.html"))) > 300
-    assert wide == []
-    context = browser.new_context(viewport=PHONE)  # and a few with scripts on, as most readers see them
-    page = context.new_page()
-    for key in ["trf-0013", "mmh-0002", "mtg-0001", "clm-0040"]:
-        page.goto(f"{base}records/{key}/")
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], key
-    context.close()
-
-
 def test_no_request_leaves_the_site(base, page):
     for path in ["", "tables/meetings/", "tables/claims/", "timeline/", "map/", "records/trf-0013/", "bibliography/"]:
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
     assert page.left_site == []
     assert page.errors == []
 

@@ -24,6 +24,7 @@ from scripts import build, identity, release
 from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
 from scripts.site.theme import CONTENT_SECURITY_POLICY, THEME
+from tests.acceptance import count_requests, settle
 from tests.conftest import made_once, package_copy, write_table
 
 PAYLOAD = "</title><script>planted()</script><img src=planted onerror=planted()><b class=planted>"
@@ -233,14 +234,15 @@ def visited(read_pages: dict[str, Markup]) -> list[str]:
 
 @pytest.mark.browser
 def test_no_page_reports_a_policy_violation_and_the_query_page_runs_a_query(browser, planted_base, read_pages):
-    page = browser.new_page()
+    page = count_requests(browser.new_page())
     page.add_init_script(WATCH)
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     reported = {}
     for path in visited(read_pages):
-        page.goto(planted_base + path, wait_until="networkidle")
+        page.goto(planted_base + path)
+        settle(page)
         reported.update({path: v} if (v := page.evaluate("window.violations")) else {})
     page.goto(planted_base + "query/#sql=SELECT%2042%20AS%20answer")
     page.wait_for_selector("#query-result td", timeout=60_000)

@@ -16,6 +16,7 @@ import pytest
 
 from scripts import manifest
 from scripts.package import ROOT, load_package
+from tests.acceptance import count_requests, settle
 from tests.conftest import XSS, broken_links, parse
 
 pytestmark = pytest.mark.browser  # the site is made once per run (conftest.made_once), whichever worker asks
@@ -32,7 +33,7 @@ class Watched:
     """A page that records console errors, script errors, failed requests and dialogs."""
 
     def __init__(self, browser):
-        self.page = browser.new_page()
+        self.page = count_requests(browser.new_page())
         self.problems: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -83,7 +84,7 @@ def test_every_page_loads_with_no_console_error_or_failed_request(site, base, wa
         url = base + (path + "/" if path else "")
         response = watched.page.goto(url)
         assert response.status == 200, url
-        watched.page.wait_for_load_state("networkidle")
+        settle(watched.page)
     assert watched.problems == []
     assert watched.dialogs == []
 
@@ -157,15 +158,20 @@ def test_a_planted_html_summary_shows_as_text_and_never_runs(base, watched):
     assert watched.page.locator("img[src='x']").count() == 0
 
 
-def test_every_internal_link_and_anchor_resolves(site):
-    root = site / "site"
-    assert broken_links(root, sorted(root.rglob("*.html"))) == []
+@pytest.fixture(scope="module")
+def site_links(site) -> dict:
+    """Every page of the site, parsed once for the link tests."""
+    return {page: parse(page) for page in sorted((site / "site").rglob("*.html"))}
 
 
-def test_external_links_open_with_noopener(site):
+def test_every_internal_link_and_anchor_resolves(site, site_links):
+    assert broken_links(site / "site", list(site_links), site_links) == []
+
+
+def test_external_links_open_with_noopener(site_links):
     external = []
-    for page in (site / "site").rglob("*.html"):
-        for tag, url, attrs in parse(page).urls:
+    for page, links in site_links.items():
+        for tag, url, attrs in links.urls:
             if tag == "a" and urlsplit(url).scheme in ("http", "https"):
                 external.append((page.name, url, attrs))
     sources = [a for _, url, a in external if "example.org/planted" in url]

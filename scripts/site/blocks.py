@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from scripts import changes, metadata, release
-from scripts.identity import citation_text, load_release
+from scripts.identity import citation_text
 from scripts.metadata import built_digest
 from scripts.package import Package, literal
 from scripts.rules import KINDS
@@ -81,7 +81,7 @@ COUNTRIES = [{"@type": "Country", "name": "Armenia", "identifier": "AM"},
 def jsonld_block(site: Site, site_url: str) -> str:
     """schema.org Dataset for search engines, from the package and release.toml: absolute addresses only where
     a site URL is configured, nothing where it is not; `<` is written as \\u003c so no value can end the script."""
-    package, release_ = site.package, load_release(site.package)
+    package, release_ = site.package, site.release
     first, last = date_range(site)
     base = (release_.site_url or site_url or "").rstrip("/")
     places = [{"@type": "Place", "name": p["name"]} for p in site.rows("places") if p.get("kind") != "venue"]
@@ -113,7 +113,7 @@ def jsonld_block(site: Site, site_url: str) -> str:
 def citation_block(site: Site) -> str:
     """How to cite this release: the version, date and addresses of release.toml over CITATION.cff (the file the
     zip carries), shown as text in `<pre>` blocks, so nothing in the file can close a fence or open a tag."""
-    release_ = load_release(site.package)
+    release_ = site.release
     cff_text = release.released_citation(site.package, release_).decode("utf-8")
     cff, package = yaml.safe_load(cff_text), site.package
     people = [" ".join(filter(None, [a.get("given-names"), a.get("family-names")])) or a.get("name", "")
@@ -159,7 +159,7 @@ def pre(text: str) -> str:
 
 def changelog_block(site: Site) -> str:
     """CHANGELOG.md as the zip carries it: this version's heading dated once release.toml has the date."""
-    text = release.released_changelog(site.package, load_release(site.package)).decode("utf-8")
+    text = release.released_changelog(site.package, site.release).decode("utf-8")
     return re.sub(r"\A# .*\n", "", text).strip()
 
 
@@ -170,7 +170,7 @@ CHANGES_PAGE = "changes.md"
 def changes_block(site: Site) -> str:
     """This release's rows of the database's `changes` table: a count per table and kind of change, then the
     lines themselves."""
-    release_ = load_release(site.package)
+    release_ = site.release
     if release_.previous is None:
         return "<p>No previous release to compare with.</p>"
     names, rows = site.query(f"SELECT {', '.join(changes.HEADER)} FROM changes WHERE release = "

@@ -3,12 +3,14 @@ CSVs, and never builds a database of its own), and where a page puts HTML that M
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from scripts.identity import Release, load_release
 from scripts.manifest import Manifest
 from scripts.package import Field, Package, Table, ident
 
@@ -78,6 +80,11 @@ class Site:
     manifest: Manifest  # the release stage's list of published files (downloads/manifest.json)
     out: Path
     blocks: Blocks
+
+    @functools.cached_property
+    def release(self) -> Release:
+        """release.toml, read once: every record page's citation names it."""
+        return load_release(self.package)
 
     def query(self, sql: str, parameters: list | None = None) -> tuple[list[str], list[tuple]]:
         cursor = self.db.cursor()

@@ -13,7 +13,6 @@ import uuid
 from pathlib import Path
 
 from scripts.charts import xml_text
-from scripts.identity import load_release
 from scripts.site import history
 from scripts.site.context import Site, sql_file
 from scripts.site.values import Lookup, kind_name, one_line
@@ -71,7 +70,7 @@ def feed_xml(site: Site) -> str:
     pages = Lookup(site).fetch_summaries({key for _, key in found})  # the records that still have a page
     entries = [entry(site, release, key, found[(release, key)], dated[release], pages)
                for release in order for key in sorted(k for r, k in found if r == release)]
-    package, release = site.package, load_release(site.package)
+    package, release = site.package, site.release
     updated = max(dated.values(), default=None) or dt.date.fromisoformat(package.complete_through or "1970-01-01")
     base = f' xml:base="{xml_text(release.site_url.rstrip("/") + "/")}"' if release.site_url else ""
     undated = ", ".join(sorted(set(history.Releases.of(package).dates) - set(dated), key=history.version_key))

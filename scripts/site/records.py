@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from scripts.identity import load_release, record_citation_text
+from scripts.identity import record_citation_text
 from scripts.package import Field, Table, ident
 from scripts.site import history, provisions
 from scripts.site.context import BATCH, Site, text_columns, text_struct
@@ -198,7 +198,7 @@ def sources_html(site: Site, look: Lookup, parts: tuple | None, cited: list[dict
 
 def cite_line(site: Site, table: Table, row: dict, title: str) -> str:
     """The record's citation, worded as the cite page words it (`identity.record_citation_text`)."""
-    return record_citation_text(site.package, load_release(site.package), row[table.primary_key[0]], title)
+    return record_citation_text(site.package, site.release, row[table.primary_key[0]], title)
 
 
 def correction_link(site: Site, key: str, page: str) -> str:
