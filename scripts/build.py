@@ -290,12 +290,14 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
                 con.execute(statement)
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
+        # The small statements that follow (changes, then comments and metadata) go in a transaction each rather
+        # than one commit each; the views are made between them, as record_changes reads the changes table.
+        con.execute("BEGIN TRANSACTION")
+        write_changes(con, package, release)
+        con.execute("COMMIT")
         views = create_views(con, package)  # by trial, each failure its own rolled-back statement
-        # The hundreds of small statements that follow (comments, metadata, changes) go in one transaction
-        # rather than one commit each.
         con.execute("BEGIN TRANSACTION")
         describe_database(con, package, release, views)
-        write_changes(con, package, release)
         con.execute("COMMIT")
         for copy in copies:
             copy.result()

@@ -163,6 +163,30 @@ def stacked_months(rows: list[tuple[dt.date, str, float]], ylabel: str, last: dt
     return svg(WIDTH, bottom + 52, title, source, body)
 
 
+def frame(marks: list[str], count: int, ticks: list[float], scale: float, left: float, right: float, top: float,
+          row: float, axis: str) -> tuple[list[str], float]:
+    """A panel of horizontal bars: the tick grid and its values under the bars' marks (count rows of row px from
+    top), "No records yet" where there are none, the axis line and the axis's words below; and where the panel
+    ends."""
+    height = max(count, 1) * row
+    body = []
+    for t in ticks:
+        x = left + t * scale
+        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + height}" stroke="{GRID}"/>')
+        body.append(text(x, top + height + 16, f"{t:,.0f}", 12, "middle", MUTED))
+    body += marks
+    if not count:
+        body.append(text(left + (right - left) / 2, top + row / 2 + 4, "No records yet", 12, "middle", MUTED))
+    body.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + height}" stroke="{INK}"/>')
+    body.append(text(left + (right - left) / 2, top + height + 34, axis, 12, "middle", MUTED))
+    return body, top + height + 52
+
+
+def sourced(width: float, bottom: float, title: str, source: str, body: list[str]) -> bytes:
+    """The chart with its source line under the last panel (which ends at bottom)."""
+    return svg(width, bottom + 18, title, source, [*body, text(0, bottom + 8, source, 11, fill=MUTED)])
+
+
 def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float | None, float | None, str]]]],
                 title: str, source: str) -> bytes:
     """Horizontal bars, one panel per unit: each bar (label, low, best, high, words) shows the best figure with its
@@ -178,31 +202,23 @@ def ranged_bars(panels: list[tuple[str, str, list[tuple[str, float | None, float
         y += 26
         ticks = nice_ticks(max([b[3] or b[2] or 0 for b in bars] + [1]), 4)
         scale = (right - left) / ticks[-1]
-        height = max(len(bars), 1) * row
-        for t in ticks:
-            x = left + t * scale
-            body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + height}" stroke="{GRID}"/>')
-            body.append(text(x, y + height + 16, f"{t:,.0f}", 12, "middle", MUTED))
+        marks = []
         for k, (label, low, best, high, words) in enumerate(bars):
             middle = y + k * row + row / 2
-            body.append(text(left - 8, middle + 4.5, label, 13, "end"))
+            marks.append(text(left - 8, middle + 4.5, label, 13, "end"))
             if best is None:
-                body.append(text(left + 4, middle + 4.5, "not reported", 12, fill=MUTED))
+                marks.append(text(left + 4, middle + 4.5, "not reported", 12, fill=MUTED))
                 continue
-            body.append(f'<rect x="{left}" y="{middle - row * 0.3:.1f}" width="{best * scale:.1f}" '
-                        f'height="{row * 0.6:.1f}" fill="{PALETTE[p % len(PALETTE)]}"><title>{xml_text(words)}'
-                        "</title></rect>")
+            marks.append(f'<rect x="{left}" y="{middle - row * 0.3:.1f}" width="{best * scale:.1f}" '
+                         f'height="{row * 0.6:.1f}" fill="{PALETTE[p % len(PALETTE)]}"><title>{xml_text(words)}'
+                         "</title></rect>")
             if low is not None and high is not None and low != high:
-                body.append(f'<line x1="{left + low * scale:.1f}" x2="{left + high * scale:.1f}" y1="{middle:.1f}" '
-                            f'y2="{middle:.1f}" stroke="#000000"/>')
-            body.append(text(left + best * scale + 4, middle + 4.5, f"{best:,.0f}", 12))
-        if not bars:
-            body.append(text(left + (right - left) / 2, y + row / 2 + 4, "No records yet", 12, "middle", MUTED))
-        body.append(f'<line x1="{left}" x2="{left}" y1="{y}" y2="{y + height}" stroke="{INK}"/>')
-        body.append(text(left + (right - left) / 2, y + height + 34, unit, 12, "middle", MUTED))
-        y += height + 52
-    body.append(text(0, y + 8, source, 11, fill=MUTED))
-    return svg(width, y + 18, title, source, body)
+                marks.append(f'<line x1="{left + low * scale:.1f}" x2="{left + high * scale:.1f}" y1="{middle:.1f}" '
+                             f'y2="{middle:.1f}" stroke="#000000"/>')
+            marks.append(text(left + best * scale + 4, middle + 4.5, f"{best:,.0f}", 12))
+        drawn, y = frame(marks, len(bars), ticks, scale, left, right, y, row, unit)
+        body += drawn
+    return sourced(width, y, title, source, body)
 
 
 def delay_bars(bars: list[tuple[str, float | None, str, str]], title: str, axis: str, source: str) -> bytes:
@@ -214,24 +230,15 @@ def delay_bars(bars: list[tuple[str, float | None, str, str]], title: str, axis:
     ticks = nice_ticks(max([b[1] or 0 for b in bars] + [1]), 4)
     scale = (right - left) / ticks[-1]
     body = [text(0, 20, title, 16, extra=' font-weight="bold"')]
-    y, height = 36, max(len(bars), 1) * row
-    for t in ticks:
-        x = left + t * scale
-        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + height}" stroke="{GRID}"/>')
-        body.append(text(x, y + height + 16, f"{t:,.0f}", 12, "middle", MUTED))
+    y, marks = 36, []
     for k, (label, days, said, words) in enumerate(bars):
         middle = y + k * row + row / 2
-        body.append(text(left - 8, middle + 4, label, 12, "end"))
+        marks.append(text(left - 8, middle + 4, label, 12, "end"))
         if days is None:
-            body.append(f"<g><title>{xml_text(words)}</title>{text(left + 4, middle + 4, said, 11, fill=MUTED)}</g>")
+            marks.append(f"<g><title>{xml_text(words)}</title>{text(left + 4, middle + 4, said, 11, fill=MUTED)}</g>")
             continue
-        body.append(f'<rect x="{left}" y="{middle - row * 0.3:.1f}" width="{max(days * scale, 1):.1f}" '
-                    f'height="{row * 0.6:.1f}" fill="{PALETTE[0]}"><title>{xml_text(words)}</title></rect>')
-        body.append(text(left + days * scale + 4, middle + 4, said, 11))
-    if not bars:
-        body.append(text(left + (right - left) / 2, y + row / 2 + 4, "No records yet", 12, "middle", MUTED))
-    body.append(f'<line x1="{left}" x2="{left}" y1="{y}" y2="{y + height}" stroke="{INK}"/>')
-    body.append(text(left + (right - left) / 2, y + height + 34, axis, 12, "middle", MUTED))
-    y += height + 52
-    body.append(text(0, y + 8, source, 11, fill=MUTED))
-    return svg(width, y + 18, title, source, body)
+        marks.append(f'<rect x="{left}" y="{middle - row * 0.3:.1f}" width="{max(days * scale, 1):.1f}" '
+                     f'height="{row * 0.6:.1f}" fill="{PALETTE[0]}"><title>{xml_text(words)}</title></rect>')
+        marks.append(text(left + days * scale + 4, middle + 4, said, 11))
+    drawn, bottom = frame(marks, len(bars), ticks, scale, left, right, y, row, axis)
+    return sourced(width, bottom, title, source, body + drawn)

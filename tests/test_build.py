@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import build, metadata
+from scripts import build, changes, metadata
 from scripts.package import ROOT, load_package
 from scripts.rules import KIND, KINDS, typed_constraints
 
@@ -214,6 +214,17 @@ def test_exchanges_pair_a_transfer_with_its_linked_handover(fixture_database):
 def test_record_sources_list_the_urls_and_publishers_of_each_record(fixture_database):
     assert rows(fixture_database, "SELECT urls, publishers FROM record_sources WHERE record_id = 'mtg-0001'") == [
         (["https://example.org/statements/ministers-meeting"], ["Example Ministry"])]
+
+
+def test_record_changes_give_a_change_to_a_citation_to_the_record_with_its_source(package, tmp_path):
+    earlier = package.root / changes.RELEASES / "0.1.0"
+    earlier.mkdir(parents=True)
+    (earlier / changes.CHANGES).write_text(f"{','.join(changes.HEADER)}\nmeetings,,table_added,,,,\n"
+                                           "meetings,mtg-0001,added,,,,\ncitations,mtg-0001|src-1,removed,,,,\n",
+                                           encoding="utf-8")
+    database = built(package.root, tmp_path / "out")
+    assert rows(database, "SELECT record_id, release, table_name, change, source_id FROM record_changes") == [
+        ("mtg-0001", "0.1.0", "meetings", "added", None), ("mtg-0001", "0.1.0", "citations", "removed", "src-1")]
 
 
 def test_every_table_view_and_column_has_a_comment(fixture_database):

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import build, query
+from scripts import build, changes, query
 from scripts.package import ROOT, load_package
 from tests.conftest import made_once, package_copy
 
@@ -107,8 +107,14 @@ def test_a_statement_that_would_write_or_reach_outside_fails_and_changes_nothing
 def answers_package(root: Path) -> Path:
     """The fixture package plus the records each example query looks for: a cancelled meeting with a claim
     about it, framings of one transfer by both sides, two claimants giving different counts, a casualty total,
-    a transfer with its detention date, and a document signed at a meeting."""
+    a transfer with its detention date, a document signed at a meeting, and an earlier release that added the
+    first meeting and its citation (for the record_changes view)."""
     package = package_copy(root)
+    earlier = root / changes.RELEASES / "0.1.0"
+    earlier.mkdir(parents=True)
+    (earlier / changes.CHANGES).write_text(f"{','.join(changes.HEADER)}\nmeetings,mtg-0001,added,,,,\n"
+                                           f"citations,mtg-0001|{package.rows['citations'][0]['source_id']},added,,,,\n",
+                                           encoding="utf-8")
     src = package.rows["sources"][0]["source_id"]
     more = {
         "meetings": [dict(meeting_id="mtg-0002", date_start="2021-10-01", date_precision="day", status="cancelled",

@@ -36,11 +36,9 @@ def dated_releases(site: Site) -> dict[str, dt.date]:
 
 def grouped(site: Site, releases: list[str]) -> dict[tuple[str, str], list[history.Change]]:
     """(release, record id) → the release's changes to the record (its citations included)."""
-    citations, position, other = history.citation_key(site.package)
     tables = [t.name for t in site.package.record_tables().values()]
     out: dict[tuple[str, str], list[history.Change]] = {}
-    for row in site.stream(sql_file("feed_changes"), {"releases": releases, "tables": tables, "citations": citations,
-                                                      "position": position, "other": other}):
+    for row in site.stream(sql_file("feed_changes"), {"releases": releases, "tables": tables}):
         out.setdefault((row["release"], row["id"]), []).append(
             history.Change(row["release"], row["change"], row["field"], row["reason"], row["source_id"]))
     return out

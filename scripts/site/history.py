@@ -12,7 +12,7 @@ from scripts.identity import load_release
 from scripts.package import Package
 from scripts.site.context import Site, sql_file
 from scripts.site.html import esc
-from scripts.site.values import citation_table, long_date, words
+from scripts.site.values import long_date, words
 
 
 @dataclass(frozen=True)
@@ -50,25 +50,12 @@ class Change:
     source_id: str | None  # set for a citation of the record added or removed
 
 
-def citation_key(package: Package) -> tuple[str, int, int]:
-    """The citation table's name and the positions (from 1) of the record and the source in its key."""
-    found = citation_table(package)
-    if not found:
-        return "", 0, 0
-    table, field = found
-    keys = table.primary_key
-    position = keys.index(field.name) + 1
-    return table.name, position, next(i + 1 for i, k in enumerate(keys) if k != field.name)
-
-
 def of_records(site: Site, ids: list[str]) -> dict[str, list[Change]]:
     """Record id → its changes, for a batch of records: one query."""
     if not ids:
         return {}
-    citations, position, other = citation_key(site.package)
     out: dict[str, list[Change]] = {}
-    for row in site.stream(sql_file("record_history"), {"ids": ids, "citations": citations,
-                                                        "position": position, "other": other}):
+    for row in site.stream(sql_file("record_history"), {"ids": ids}):
         out.setdefault(row["id"], []).append(
             Change(row["release"], row["change"], row["field"], row["reason"], row["source_id"]))
     return out
