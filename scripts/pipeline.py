@@ -5,6 +5,8 @@ Why each step:
   that copy (`python -m scripts.<stage> OUT` with the copy as working directory, so each stage's ROOT is the
   copy). Data edited during a build is therefore never published unchecked. Only regular files are copied: a
   symlink (whose target could be any file on the machine) or a special file stops the build (`scripts.files`).
+- The build stage reads only the snapshot, so it runs beside validation, its output held back; if the package
+  is not valid it is killed unseen, and nothing it wrote is published.
 - Stages write into `.staging-*/out`. That folder becomes `build/releases/<n>`, and `build/current` (a symlink)
   is pointed at it with one `os.replace`: readers see the old release or the new one, never a mix, whatever
   kills the build. `build/<name>` (the database, `parquet/`, `site/`, ...) are symlinks to `current/<name>`.
@@ -40,6 +42,7 @@ from scripts.package import ROOT
 from scripts.terminal import printable
 
 STAGES = ["build", "release", "site.build"]
+FIRST = "build"  # reads only the snapshot, so it starts beside validation (and is dropped if validation fails)
 # What validation and each stage read and write (OUT: the release being made). The CSV files are parsed by
 # validation and loaded once, by the build stage, which also computes the changes since the previous release from
 # the text it loaded; the stages after it read the database it wrote. The release reads each CSV once more, as
@@ -199,42 +202,82 @@ def locked(out: Path) -> Iterator[int]:
         os.close(fd)
 
 
-def relay(source: IO[str], name: str) -> None:
-    """Copy a stage's output to ours line by line, control characters escaped: the validator quotes cells."""
-    for line in source:
-        stream = getattr(sys, name)
-        stream.write(printable(line.rstrip("\n")) + "\n")
-        stream.flush()
+class Stage:
+    """`python -m scripts.<module> arg` running on the snapshot, in a process group of its own (Ctrl-C reaches only
+    the build, which kills the stage, so the user sees one line and no stage traceback). Its output is relayed
+    line by line with control characters escaped, since the validator quotes cells; a stage started before its
+    turn holds its lines back until `finish`."""
+
+    def __init__(self, module: str, arg: Path, snap: Path, tmp: Path, lock: int, held: bool = False):
+        self.started = time.perf_counter()
+        env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap), "PYTHONIOENCODING": "utf-8"}
+        if (ROOT / ".git").exists():  # the release compares with the previous release's commit in this history
+            env["GIT_DIR"] = str(ROOT / ".git")
+        env.pop(KILL_AT, None)
+        self.command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
+        self.held: list[tuple[str, str]] | None = [] if held else None
+        self.process = subprocess.Popen(self.command, cwd=snap, env=env, pass_fds=(lock,), process_group=0,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
+                                        errors="replace", preexec_fn=dies_with_me())
+        self.relays = [threading.Thread(target=self.relay, args=(self.process.stdout, "stdout")),
+                       threading.Thread(target=self.relay, args=(self.process.stderr, "stderr"))]
+        for thread in self.relays:
+            thread.start()
+
+    def relay(self, source: IO[str], name: str) -> None:
+        for line in source:
+            if self.held is not None:
+                self.held.append((name, line))
+            else:
+                write(name, line)
+
+    def finish(self) -> float:
+        """Wait for the stage and show what it held back; its seconds, or CalledProcessError if it failed."""
+        try:
+            self.process.wait()
+        except BaseException:
+            self.kill()
+            raise
+        for thread in self.relays:
+            thread.join()
+        for name, line in self.held or []:
+            write(name, line)
+        if self.process.returncode:
+            raise subprocess.CalledProcessError(self.process.returncode, self.command)
+        return time.perf_counter() - self.started
+
+    def kill(self) -> None:
+        """Stop the stage, its output unseen."""
+        self.process.kill()
+        self.process.wait()
+        for thread in self.relays:
+            thread.join()
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+def write(name: str, line: str) -> None:
+    stream = getattr(sys, name)
+    stream.write(printable(line.rstrip("\n")) + "\n")
+    stream.flush()
 
 
 def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float:
-    """Run `python -m scripts.<module> arg` on the snapshot; raise CalledProcessError if it fails."""
-    started = time.perf_counter()
-    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap), "PYTHONIOENCODING": "utf-8"}
-    if (ROOT / ".git").exists():  # the release compares with the previous release's commit in this history
-        env["GIT_DIR"] = str(ROOT / ".git")
-    env.pop(KILL_AT, None)
-    # Its own process group: Ctrl-C reaches only this process, which kills the stage, so the user sees one line
-    # and no stage traceback.
-    command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
-    with subprocess.Popen(command, cwd=snap, env=env, pass_fds=(lock,), process_group=0, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
-                          preexec_fn=dies_with_me()) as process:
-        relays = [threading.Thread(target=relay, args=(process.stdout, "stdout")),
-                  threading.Thread(target=relay, args=(process.stderr, "stderr"))]
-        for thread in relays:
-            thread.start()
-        try:
-            process.wait()
-        except BaseException:
-            process.kill()
-            raise
-        finally:
-            for thread in relays:
-                thread.join()
-    if process.returncode:
-        raise subprocess.CalledProcessError(process.returncode, command)
-    return time.perf_counter() - started
+    """Run a stage to its end; its seconds, or CalledProcessError if it fails."""
+    return Stage(module, arg, snap, tmp, lock).finish()
+
+
+def validated(snap: Path, tmp: Path, lock: int, ahead: Stage | None, out: Path) -> None:
+    """Validation of the snapshot; the stage started `ahead` of it (the build stage, which reads only the
+    snapshot: it then runs beside validation, on the other core) is killed, unseen, if the package is not valid."""
+    try:
+        run_stage("validate", snap, snap, tmp, lock)
+    except BaseException as e:
+        if ahead is not None:
+            ahead.kill()
+        if isinstance(e, subprocess.CalledProcessError):
+            raise Stop(f"the package is not valid; {out} was not changed") from None
+        raise
 
 
 def build(root: Path, out: Path, stages: list[str], lock: int) -> list[str]:
@@ -251,14 +294,13 @@ def build(root: Path, out: Path, stages: list[str], lock: int) -> list[str]:
         if live is not None and not set(STAGES) <= set(stages):
             carry_over(live, result)
         checkpoint("snapshot")
-        try:
-            run_stage("validate", snap, snap, tmp, lock)
-        except subprocess.CalledProcessError:
-            raise Stop(f"the package is not valid; {out} was not changed") from None
+        ahead = Stage(stages[0], result, snap, tmp, lock, held=True) if stages[:1] == [FIRST] else None
+        validated(snap, tmp, lock, ahead, out)
         checkpoint("validated")
         for stage in stages:
             try:
-                seconds = run_stage(stage, result, snap, tmp, lock)
+                seconds = ahead.finish() if ahead is not None and stage == FIRST else run_stage(stage, result, snap,
+                                                                                               tmp, lock)
             except subprocess.CalledProcessError:
                 raise Stop(f"stage '{stage}' failed; {out} was not changed") from None
             print(f"{stage}: done ({seconds:.1f} s)", flush=True)

@@ -57,5 +57,6 @@ def themed(config: dict, out: Path) -> dict:
             config[key] = attr(config[key])
     config["nav"] = escaped_nav(config.get("nav") or [])
     config["theme"] = {**config["theme"], "custom_dir": FOLDER}
+    config["hooks"] = [f"{FOLDER}/hooks.py"]  # templates compiled once per machine (theme/hooks.py)
     config["extra"] = {**(config.get("extra") or {}), "content_security_policy": CONTENT_SECURITY_POLICY}
     return config
