@@ -114,7 +114,11 @@ def test_an_endless_result_is_fetched_only_up_to_the_counting_limit(capsys, monk
 def test_ctrl_c_stops_the_query_with_one_line_and_exit_130(fixture_database):
     process = subprocess.Popen([sys.executable, "-m", "scripts.query", LONG, "--db", str(fixture_database)],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)  # imported and inside the query
+    deadline = time.monotonic() + 60
+    while len(os.listdir(f"/proc/{process.pid}/task")) < 2:  # the query runs in a thread of its own: it started
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.3)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert (process.returncode, out, err) == (130, "", "query interrupted\n")
