@@ -59,13 +59,15 @@ audit: $(VENV)/.installed  ## sourcing report of the built database (make build 
 bench: $(VENV)/.installed node_modules/.installed  ## time validation and build at 10^4-10^6 rows, the site at 10^3-10^5 records, make build and the Query page (build/bench.json)
 	$(PY) -m scripts.bench
 
+# Two workers, each module on one of them (`--dist loadscope`): a module's fixtures (a browser tab's visits, a
+# built package) are then made once, not once per worker.
 test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)  ## lint, then every test (Chromium installed if missing)
 	$(VENV)/bin/ruff check scripts tests
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadscope
 
 test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test but the browser, acceptance and kill tests
 	$(VENV)/bin/ruff check scripts tests
-	$(PY) -m pytest -q -n 2 -m "not browser and not slow and not acceptance"
+	$(PY) -m pytest -q -n 2 --dist loadscope -m "not browser and not slow and not acceptance"
 
 lint: $(VENV)/.installed  ## ruff over scripts and tests
 	$(VENV)/bin/ruff check scripts tests

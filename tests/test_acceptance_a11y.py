@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
+pytestmark = pytest.mark.acceptance
 
 AXE = "assets/vendor/axe.min.js"  # copied from node_modules by the site build (scripts/site/tables.py VENDOR)
 PAGES = {"Home": "", "a list": "tables/prisoner_transfers/", "a record page": "records/trf-0013/", "the map": "map/",

@@ -15,9 +15,9 @@ import pytest
 from scripts import manifest
 from scripts.site.html import shown_date
 from scripts.site.values import long_date
-from tests.acceptance import WIDTHS, Journey, layout_risks, visible
+from tests.acceptance import Journey, visible
 
-pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
+pytestmark = pytest.mark.acceptance
 
 
 def home(reader, real_base: str, name: str) -> Journey:
@@ -144,43 +144,6 @@ def test_every_download_resolves_verifies_against_its_digest_and_the_spreadsheet
     (tmp_path / sheet).write_bytes(fetched[sheet])
     assert "meetings" in openpyxl.load_workbook(tmp_path / sheet, read_only=True).sheetnames
     assert {len(fetched[f["name"]]) for f in listed["files"]} == {f["bytes"] for f in listed["files"]}
-
-
-PHONE_PAGES = ["", "tables/", "tables/meetings/", "tables/prisoner_transfers/", "tables/mine_map_handovers/",
-               "tables/claims/", "tables/documents/", "tables/sources/", "bibliography/", "timeline/", "map/",
-               "commitments/", "query/", "cookbook/", "downloads/", "methodology/", "cite/", "changes/"]
-
-
-@pytest.fixture(scope="module")
-def phone(browser):
-    context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 844}, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
-def test_no_page_is_wider_than_a_phones_screen(phone, real_base, real_pages):
-    records = layout_risks(real_pages)
-    assert {r.split("/")[1].split("-")[0] for r in records} >= {"mtg", "trf", "mmh", "clm", "doc"}
-    wide = []
-    for path in PHONE_PAGES + records:
-        phone.goto(urljoin(real_base, path))
-        width = phone.evaluate("() => document.documentElement.scrollWidth")
-        if width > WIDTHS["phone"]:
-            wide.append((path, width))
-    assert wide == []
-
-
-def test_the_map_and_the_charts_fit_a_phones_screen(phone, real_base):
-    too_wide = []
-    for path in ["map/", "timeline/", "commitments/"]:
-        phone.goto(urljoin(real_base, path))
-        phone.wait_for_load_state("load")
-        for box in phone.eval_on_selector_all("article svg, article object, article img",
-                                              "els => els.map(e => e.getBoundingClientRect().right)"):
-            if box > WIDTHS["phone"]:
-                too_wide.append((path, round(box)))
-    assert too_wide == []
-
 
 
 def test_a_researcher_reads_what_the_2020_statement_promised_and_what_was_done(reader, real_base, db):

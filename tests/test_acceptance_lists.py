@@ -10,7 +10,7 @@ import pytest
 
 from scripts.site.html import shown_date
 
-pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
+pytestmark = pytest.mark.acceptance
 
 
 def open_list(reader, real_base: str, table: str) -> None:

@@ -8,9 +8,9 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.acceptance import WIDTHS, pages
+from tests.acceptance import WIDTHS
 
-pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
+pytestmark = pytest.mark.acceptance
 
 TAP = 44  # px, each way
 CONTROLS = (".explorer-filters select, .explorer-filters input, .datatable-input, .datatable-selector, "
@@ -64,6 +64,6 @@ def test_every_label_of_a_chart_is_inside_the_chart(phone, real_base, chart):
     assert outside == []
 
 
-def test_no_page_asks_the_reader_to_hover(real_build):
+def test_no_page_asks_the_reader_to_hover(real_pages):
     """A phone has no hover: what a page says is in its text, a chart's numbers in its CSV."""
-    assert [p.url for p in pages(real_build / "site") if re.search(r"\bhover", p.text, re.I)] == []
+    assert [p.url for p in real_pages if re.search(r"\bhover", p.text, re.I)] == []

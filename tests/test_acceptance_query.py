@@ -15,7 +15,7 @@ from scripts.package import ROOT, load_package
 from scripts.site import console
 from tests.acceptance import Console, as_text
 
-pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
+pytestmark = pytest.mark.acceptance
 
 FIRST = "SELECT status, count(*) FROM meetings GROUP BY ALL"
 

@@ -13,7 +13,7 @@ from scripts.package import ROOT, load_package
 from scripts.site import console
 from tests.acceptance import exists, target
 
-pytestmark = [pytest.mark.acceptance, pytest.mark.xdist_group("acceptance")]
+pytestmark = pytest.mark.acceptance
 
 ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # The elements the site's pages are made of: one of them in prose text is markup that was escaped once too often.

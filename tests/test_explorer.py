@@ -1,5 +1,5 @@
-"""The record explorer in a real browser: a page per record with its sources, record lists that filter, and a
-site that never asks anything of another host (that pages fit a phone is a journey: test_acceptance_journeys).
+"""The record explorer in a real browser: a page per record with its sources, record lists that filter, a
+map and search that lead to records (that pages fit a phone and ask nothing of another host: test_acceptance_pages).
 
 The site is built once per module from this repository's package (build stage, then the site stage) into a
 temporary folder and served by `python -m http.server` on 127.0.0.1. Chromium is Debian's; Playwright never
@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.package import ROOT, load_package
-from tests.acceptance import count_requests, settle
 
 pytestmark = pytest.mark.browser  # the site is made once per run (conftest.made_once), whichever worker asks
 
@@ -29,7 +28,7 @@ def rows(table: str) -> list[dict]:
 def page(browser, base):
     """A page whose every request to another host is refused and recorded."""
     context = browser.new_context()
-    page = count_requests(context.new_page())
+    page = context.new_page()
     page.left_site = []
     local = urlsplit(base).netloc
 
@@ -82,14 +81,6 @@ def test_filtering_meetings_to_cancelled_shows_exactly_the_cancelled_meetings(ba
     shown = set(page.eval_on_selector_all("table.explorer tbody code.rid", "cs => cs.map(c => c.textContent)"))
     assert shown == cancelled
     assert f"of {len(cancelled)} records" in page.locator(".datatable-info").inner_text()
-    assert page.errors == []
-
-
-def test_no_request_leaves_the_site(base, page):
-    for path in ["", "tables/meetings/", "tables/claims/", "timeline/", "map/", "records/trf-0013/", "bibliography/"]:
-        page.goto(base + path)
-        settle(page)
-    assert page.left_site == []
     assert page.errors == []
 
 
