@@ -33,8 +33,6 @@ SHOWN_VALUE = 80
 MEMORY_LIMIT = "700MB"  # DuckDB spills to disk beyond this: validation's memory stays bounded at any size
 LOOKUPS = "lookups"
 PASSES = "__passes"
-SEARCH_PATH = f"SET search_path = 'main,{LOOKUPS}'"  # a connection's own setting: each cursor sets it too
-SCANNERS = 2  # tables read side by side: the cores of the machine `make bench` runs on
 
 
 def descriptor_problems(package: Package) -> list[Problem]:
@@ -105,24 +103,18 @@ def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, streame
 
 
 def verdict(con: duckdb.DuckDBPyConnection, table: Table, later: list[Rule]) -> tuple[int, bool]:
-    """(rows, whether every row passes every rule), from the scanned narrow table: the streamed verdicts and
-    every later rule (rules that compare rows or read other tables) in one query; where that query cannot run,
-    each later rule alone, stopping at the first that fails. Rules that compare rows need an order of rows, not
-    the editor lines: any order finds a duplicate."""
-    narrow = f"(SELECT *, rowid AS {ident(LINE)} FROM {LOOKUPS}.{ident(table.name)})"
-    checks = [ident(PASSES)] + [f"coalesce({rule.sql}, true)" for rule in later]
-    try:
-        return con.execute(f"SELECT count(*), coalesce(bool_and(passes), true) FROM (SELECT {' AND '.join(checks)} "
-                           f"AS passes FROM {narrow})").fetchone()
-    except duckdb.Error:
-        pass
+    """(rows, whether every row passes every rule), from the scanned narrow table: first the streamed
+    verdicts, then each later rule (rules that compare rows or read other tables), one query each, stopping
+    at the first that fails. Rules that compare rows need an order of rows, not the editor
+    lines: any order finds a duplicate."""
+    narrow = f"{LOOKUPS}.{ident(table.name)}"
     rows, passes = con.execute(f"SELECT count(*), coalesce(bool_and({ident(PASSES)}), true) FROM {narrow}").fetchone()
     for rule in later:
         if not passes:
             break
         try:
-            sql = f"SELECT coalesce(bool_and(coalesce({rule.sql}, true)), true) FROM {narrow}"
-            passes = con.execute(sql).fetchone()[0]
+            passes = con.execute(f"SELECT coalesce(bool_and(passes), true) FROM (SELECT coalesce({rule.sql}, true) "
+                                 f"AS passes FROM (SELECT *, rowid AS {ident(LINE)} FROM {narrow}))").fetchone()[0]
         except duckdb.Error:
             passes = False
     return rows, passes
@@ -141,46 +133,26 @@ def detailed_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[
         unload(con, table)
 
 
-def side_by_side(con: duckdb.DuckDBPyConnection, work, tables: list[Table]) -> list:
-    """work(cursor, table) for every table, SCANNERS tables at a time, each on its own cursor of con (DuckDB
-    runs each query outside the GIL): a table's query that cannot use both cores (a small file, a hash join's
-    build) leaves the other core to the next table. The largest files start first."""
-    order = sorted(tables, key=lambda t: t.file.stat().st_size if t.file.is_file() else 0, reverse=True)
-
-    def run(table: Table):
-        with con.cursor() as cursor:
-            cursor.execute(SEARCH_PATH)
-            return work(cursor, table)
-
-    with ThreadPoolExecutor(max_workers=SCANNERS) as pool:
-        done = dict(zip((t.name for t in order), pool.map(run, order), strict=True))
-    return [done[t.name] for t in tables]
-
-
 def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.date) -> tuple[list[Problem], dict]:
     """The verdict pass over every table, then the detailed pass over the tables that failed it. Only the
     narrow tables (schema `lookups`, behind `main` on the search path) and one whole table at a time are
     ever in memory."""
     con.execute(f"CREATE SCHEMA {LOOKUPS}")
-    con.execute(SEARCH_PATH)
+    con.execute(f"SET search_path = 'main,{LOOKUPS}'")
+    problems, read = [], set()
     rules = {table.name: table_rules(table, package, today) for table in package.tables}
-
-    def scanned(cursor: duckdb.DuckDBPyConnection, table: Table) -> list[Problem]:
+    for table in package.tables:
         later = [r for r in rules[table.name] if not r.local]
-        return scan(cursor, package, table, [r for r in rules[table.name] if r.local], later)
-
-    found = side_by_side(con, scanned, package.tables)
-    problems = [p for table_problems in found for p in table_problems]
-    read = {t.name for t, table_problems in zip(package.tables, found, strict=True) if not table_problems}
-    usable = {t.name: [r for r in rules[t.name] if r.tables <= read] for t in package.tables if t.name in read}
-    readable = [t for t in package.tables if t.name in read]
-    verdicts = side_by_side(con, lambda cursor, t: verdict(cursor, t, [r for r in usable[t.name] if not r.local]),
-                            readable)
+        found = scan(con, package, table, [r for r in rules[table.name] if r.local], later)
+        problems += found
+        if not found:
+            read.add(table.name)
     rows = {}
-    for table, (count, passes) in zip(readable, verdicts, strict=True):
-        rows[table.name] = count
+    for table in (t for t in package.tables if t.name in read):
+        usable = [r for r in rules[table.name] if r.tables <= read]
+        rows[table.name], passes = verdict(con, table, [r for r in usable if not r.local])
         if not passes:
-            problems += detailed_problems(con, table, usable[table.name])
+            problems += detailed_problems(con, table, usable)
     return problems, rows
 
 
