@@ -1,9 +1,9 @@
-"""What a field's code list, pattern or type says about the first and last characters of its values.
+"""What a field's code list, pattern or type says about the characters of its values: the first and last, or all.
 
 A rule that only rejects cells starting or ending with certain characters (stray whitespace, a spreadsheet
-formula) is implied where the field's shape already excludes them; `make check` then leaves it out of its
-fast verdict pass. The analysis reads patterns with the stdlib's regex parser and says "implied" only when
-it is sure.
+formula), or holding certain characters anywhere (invisible ones), is implied where the field's shape already
+excludes them; `make check` then leaves it out of its fast verdict pass. The analysis reads patterns with the
+stdlib's regex parser and says "implied" only when it is sure.
 """
 
 from __future__ import annotations
@@ -82,3 +82,41 @@ def rejected_by_shape(field: Field, first: str, last: str = "") -> bool:
         ends_ok = not last or (ends is not None and not ends & set(last))
         return starts is not None and not starts & set(first) and ends_ok
     return any(excluded(*shape) for shape in shapes(field))
+
+
+def sequence_characters(items) -> set[str] | None:
+    """Every character a match of a parsed regex sequence can hold; None where the pattern is too rich to tell
+    (as in `sequence_edge`)."""
+    chars = set()
+    for op, av in items:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            found = sequence_characters(av[2])
+        elif op is sre.BRANCH:
+            branches = [sequence_characters(branch) for branch in av[1]]
+            found = None if any(b is None for b in branches) else set().union(*branches)
+        elif op is sre.SUBPATTERN:
+            found = sequence_characters(av[3]) if not av[1] and not av[2] else None
+        else:
+            found = item_edge(op, av, False)[0]
+        if found is None:
+            return None
+        chars |= found
+    return chars
+
+
+def pattern_characters(pattern: str) -> set[str] | None:
+    """Every character a string the pattern fully matches can hold (None: cannot tell)."""
+    try:
+        parsed = sre.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
+        return None
+    return sequence_characters(list(parsed))
+
+
+def printable_ascii_only(field: Field) -> bool:
+    """Whether the field's pattern admits only printable ASCII characters and the plain space: a rule against
+    invisible, control or look-alike characters is then implied."""
+    chars = pattern_characters(field.pattern) if field.pattern else None
+    return chars is not None and all(" " <= c <= "~" for c in chars)

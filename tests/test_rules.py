@@ -17,7 +17,7 @@ from scripts.package import INTEGER, Package, Table, load_package
 from scripts.package.reading import read_field
 from scripts.rules import FORMULA_START, KIND, KINDS, WHITESPACE, applicable, table_rules, verdict_checks
 from scripts.rules.core import Context
-from scripts.shapes import edge_characters
+from scripts.shapes import edge_characters, pattern_characters
 
 DIGITS = set(string.digits)
 PROBES = (["plain text", "a b", "x=y", "a\nb", "é", "\U0001F600", "the occupied area", "preoccupied"]
@@ -93,10 +93,33 @@ def test_free_text_keeps_its_whitespace_and_formula_rules_in_the_verdict():
     assert summary["whitespace"] is False and summary["formula"] is False
 
 
-def test_only_whitespace_and_formula_rules_are_ever_implied():
+def test_only_whitespace_formula_and_invisible_rules_are_ever_implied():
     package = load_package()
     implied = {r.name for t in package.tables for r in table_rules(t, package, dt.date.today()) if r.implied}
-    assert implied == {"whitespace", "formula"}
+    assert implied == {"whitespace", "formula", "invisible"}
+
+
+def test_characters_of_an_id_pattern_come_from_its_literals_and_classes():
+    assert pattern_characters("(mtg|trf)-[0-9]{4,}") == set("mtgrf-") | DIGITS
+
+
+def test_a_negated_class_or_a_category_leaves_the_characters_unknown():
+    assert pattern_characters(r"https?://[^\s]+") is None and pattern_characters(r"x\d") is None
+
+
+def test_invisible_rule_is_implied_by_a_pattern_of_printable_ascii():
+    assert kind_rule("invisible", {"name": "id", "constraints": {"pattern": "src-[0-9a-f]{8}"}}).implied
+
+
+def test_invisible_rule_is_not_implied_by_a_pattern_that_admits_a_control_or_other_character():
+    for pattern in ("a[\t ]b", "[a-zé]+", r"[^,]+"):
+        assert not kind_rule("invisible", {"name": "id", "constraints": {"pattern": pattern}}).implied
+
+
+def test_free_text_keeps_its_invisible_rule_in_the_verdict():
+    package = load_package()
+    rules = table_rules(package.table("meetings"), package, dt.date.today())
+    assert not next(r for r in rules if r.field == "summary" and r.name == "invisible").implied
 
 
 def passes(sql: str, column: str = "text") -> list[bool]:

@@ -26,6 +26,7 @@ from scripts.rules.core import (
     rule,
     sql_list,
 )
+from scripts.shapes import printable_ascii_only
 
 if TYPE_CHECKING:
     import polars as pl
@@ -66,7 +67,7 @@ def _invisible(ctx: Context) -> list[Rule]:
     made = forbid(ctx.field, "invisible", "'{value}' holds an invisible, control or non-space whitespace character "
                                           "(U+{detail})", found)
     code = f"upper(printf('%04x', unicode(regexp_extract({ident(ctx.field.name)}, {literal(found)}, 0))))"
-    return [replace(made, detail=code)]
+    return [replace(made, detail=code, implied=printable_ascii_only(ctx.field))]
 
 
 def mixed_script_regex() -> str:
