@@ -135,6 +135,17 @@ def package_copy(root: Path) -> PackageCopy:
     return PackageCopy(root).write()
 
 
+def build_and_release(root: Path, out: Path):
+    """The build and release stages of the package at root, into out, as `make build` runs them (without its
+    snapshot and publishing); the package model they read."""
+    from scripts import build, release
+
+    package = load_package(root)
+    build.build(package, out)
+    release.release(package, out)
+    return package
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> PackageCopy:
     return package_copy(tmp_path / "pkg")
@@ -219,7 +230,6 @@ def append_row(csv_path: Path, row: dict) -> None:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the committed package plus one planted meeting and one planted source whose text is HTML,
     built with the database the build stage writes: OUT, with OUT/site the pages."""
-    from scripts import build, release
     from scripts.site.build import build_site
 
     assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium (.ci/run does)"
@@ -234,8 +244,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         append_row(root / "data" / "meetings.csv", PLANTED_MEETING)
         append_row(root / "data" / "publishers.csv", PLANTED_PUBLISHER)
         append_row(root / "data" / "sources.csv", PLANTED_SOURCE)
-        build.build(load_package(root), out)
-        release.release(load_package(root), out)
+        build_and_release(root, out)
         build_site(root, out)
     return made_once(tmp_path_factory, "site", make) / "out"
 

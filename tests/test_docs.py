@@ -9,20 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build, charts, release
+from scripts import build, charts
 from scripts.package import load_package
 from scripts.rules import field_words
 from scripts.site import build as site
 from scripts.site.html import esc, external_link, href, prose
-from tests.conftest import PackageCopy, made_once, package_copy
+from tests.conftest import PackageCopy, build_and_release, made_once, package_copy
 
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
 
 def prepare(root: Path, out: Path) -> None:
     """The build and release stages' outputs, then the pages of the site staged from them (no mkdocs run)."""
-    build.build(load_package(root), out)
-    release.release(load_package(root), out)
+    build_and_release(root, out)
     site.prepare(root, out)
 
 

@@ -17,12 +17,12 @@ import duckdb
 import openpyxl
 import pytest
 
-from scripts import build, manifest, release
+from scripts import build, manifest
 from scripts.manifest import MANIFEST
-from scripts.package import ROOT, load_package
+from scripts.package import ROOT
 from scripts.site.build import build_site
 from scripts.validate import main as validate
-from tests.conftest import URL_B, made_once, package_copy, source_id
+from tests.conftest import URL_B, build_and_release, made_once, package_copy, source_id
 
 SCHEMA = {
     "description": "One row per session of a border commission.",
@@ -67,11 +67,8 @@ def added(tmp_path_factory) -> tuple[Path, Path]:
         copy.rows["citations"].append({"record_id": "cms-0001", "source_id": source_id(URL_B)})
         copy.write()
         assert validate([str(copy.root)]) == 0
-        package = load_package(copy.root)
-        out = copy.root / "build"
-        build.build(package, out)
-        release.release(package, out)
-        build_site(copy.root, out)
+        build_and_release(copy.root, copy.root / "build")
+        build_site(copy.root, copy.root / "build")
     root = made_once(tmp_path_factory, "record-table", make) / "pkg"
     return root, root / "build"
 

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build, release
-from scripts.package import load_package
 from scripts.site import build as site_build
-from tests.conftest import package_copy
+from tests.conftest import build_and_release, package_copy
 
 FULL = os.strerror(errno.ENOSPC)
 
@@ -20,8 +18,7 @@ FULL = os.strerror(errno.ENOSPC)
 def test_a_full_disk_while_the_pages_are_written_is_one_line(tmp_path, capsys, monkeypatch):
     root = package_copy(tmp_path / "pkg").root
     out = tmp_path / "out"
-    build.build(load_package(root), out)
-    release.release(load_package(root), out)
+    build_and_release(root, out)
     written, refused = Path.write_text, []
 
     def full(self: Path, *args, **kwargs):

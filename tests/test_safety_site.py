@@ -20,12 +20,12 @@ from pathlib import Path
 import material
 import pytest
 
-from scripts import build, identity, release
+from scripts import identity
 from scripts.package import ROOT, load_package
 from scripts.site.build import build_site
 from scripts.site.theme import CONTENT_SECURITY_POLICY, THEME
 from tests.acceptance import count_requests, settle
-from tests.conftest import made_once, package_copy, write_table
+from tests.conftest import build_and_release, made_once, package_copy, write_table
 
 PAYLOAD = "</title><script>planted()</script><img src=planted onerror=planted()><b class=planted>"
 DOCUMENT = {"document_id": "doc-0001", "date": "2021-01-11", "date_precision": "day", "meeting_id": "mtg-0001",
@@ -78,8 +78,7 @@ def planted_site(tmp_path_factory) -> Path:
     def make(folder: Path) -> None:
         root, out = folder / "pkg", folder / "out"
         plant_package(root)
-        build.build(load_package(root), out)
-        release.release(load_package(root), out)
+        build_and_release(root, out)
         build_site(root, out)
     return made_once(tmp_path_factory, "planted", make) / "out" / "site"
 

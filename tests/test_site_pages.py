@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from scripts import audit, build, release, spreadsheet
+from scripts import audit, build, spreadsheet
 from scripts.identity import load_release
 from scripts.package import ROOT, load_package
 from scripts.site import shell
 from scripts.site.build import build_site
-from tests.conftest import XSS, broken_links, made_once, package_copy, parse
+from tests.conftest import XSS, broken_links, build_and_release, made_once, package_copy, parse
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;"
 SITE_URL = "https://example.org/am-az/"
@@ -42,10 +42,8 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         described = json.loads(schema.read_text(encoding="utf-8"))
         next(f for f in described["fields"] if f["name"] == "format")["title"] = f"Format {XSS}"
         schema.write_text(json.dumps(described, indent=2), encoding="utf-8")
-        package = load_package(copy.root)
         out = copy.root / "build"
-        build.build(package, out)
-        release.release(package, out)
+        package = build_and_release(copy.root, out)
         for table in package.tables:
             table.file.unlink()
         build_site(copy.root, out)
