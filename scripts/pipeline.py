@@ -238,8 +238,7 @@ class Stage:
         except BaseException:
             self.kill()
             raise
-        for thread in self.relays:
-            thread.join()
+        self.reap()
         for name, line in self.held or []:
             write(name, line)
         if self.process.returncode:
@@ -250,6 +249,10 @@ class Stage:
         """Stop the stage, its output unseen."""
         self.process.kill()
         self.process.wait()
+        self.reap()
+
+    def reap(self) -> None:
+        """Once the process has ended: its output read to the end, and its pipes closed."""
         for thread in self.relays:
             thread.join()
         self.process.stdout.close()
@@ -262,16 +265,11 @@ def write(name: str, line: str) -> None:
     stream.flush()
 
 
-def run_stage(module: str, arg: Path, snap: Path, tmp: Path, lock: int) -> float:
-    """Run a stage to its end; its seconds, or CalledProcessError if it fails."""
-    return Stage(module, arg, snap, tmp, lock).finish()
-
-
 def validated(snap: Path, tmp: Path, lock: int, ahead: Stage | None, out: Path) -> None:
     """Validation of the snapshot; the stage started `ahead` of it (the build stage, which reads only the
     snapshot: it then runs beside validation, on the other core) is killed, unseen, if the package is not valid."""
     try:
-        run_stage("validate", snap, snap, tmp, lock)
+        Stage("validate", snap, snap, tmp, lock).finish()
     except BaseException as e:
         if ahead is not None:
             ahead.kill()
@@ -298,9 +296,9 @@ def build(root: Path, out: Path, stages: list[str], lock: int) -> list[str]:
         validated(snap, tmp, lock, ahead, out)
         checkpoint("validated")
         for stage in stages:
+            running = ahead if ahead is not None and stage == FIRST else Stage(stage, result, snap, tmp, lock)
             try:
-                seconds = ahead.finish() if ahead is not None and stage == FIRST else run_stage(stage, result, snap,
-                                                                                               tmp, lock)
+                seconds = running.finish()
             except subprocess.CalledProcessError:
                 raise Stop(f"stage '{stage}' failed; {out} was not changed") from None
             print(f"{stage}: done ({seconds:.1f} s)", flush=True)
