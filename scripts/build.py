@@ -10,7 +10,9 @@ the build instead of being rounded.
 Three facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5 (the
 `duckdb-cli` on PyPI) or by DuckDB-WASM (DuckDB 1.4, the site's Query page), so the file is written in the v1.4.0
 format, which both open. Its default 256 KiB blocks make a file of a few thousand rows 11 MB; 16 KiB blocks make
-it 1.3 MB, which the Query page downloads whole and attaches read-only. And each new file gets a
+it 1.3 MB, which the Query page downloads whole and attaches read-only (`storage_config`: a package of more than
+SMALL_BLOCKS_UP_TO bytes of CSV keeps the default blocks, which write a million rows seconds faster and waste
+little among so many). And each new file gets a
 random identifier in its header, so `pin_identifier` replaces it with one derived from the content,
 which makes the file (and the release zip that holds it) byte-identical across builds of this package.
 (Tables of a million rows are written to the file by several threads at once; their blocks then land in
@@ -49,6 +51,14 @@ from scripts.rules import typed_constraints
 
 DATABASE = "am-az-normalization.duckdb"
 ROW_GROUP_SIZE = 100_000
+SMALL_BLOCKS = {"default_block_size": "16384"}
+SMALL_BLOCKS_UP_TO = 32 * 2**20  # bytes of CSV: far beyond the size the Query page downloads whole
+
+
+def storage_config(package: Package) -> dict[str, str]:
+    """How the file is written: `metadata.STORAGE`, with 16 KiB blocks up to SMALL_BLOCKS_UP_TO bytes of CSV."""
+    size = sum(table.file.stat().st_size for table in package.tables)
+    return metadata.STORAGE | (SMALL_BLOCKS if size <= SMALL_BLOCKS_UP_TO else {})
 
 
 def enum_types(package: Package) -> dict[tuple[str, str], tuple[str, list[str]]]:
@@ -257,9 +267,10 @@ def write_changes(con: duckdb.DuckDBPyConnection, package: Package, release: Rel
     if release.previous:
         current = {t.name: text_rows(con, t) for t in package.tables}
         rows += [(release.version, *astuple(c)) for c in changes.compute(package, release, current)]
-    for start in range(0, len(rows), 1000):  # literal rows: DuckDB's executemany costs milliseconds a row
-        values = ",\n".join(f"({', '.join(map(literal, row))})" for row in rows[start:start + 1000])
-        con.execute(f"INSERT INTO changes VALUES {values}")
+    if rows:  # one list parameter per column, unnested side by side: executemany costs milliseconds a row
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        con.execute(f"INSERT INTO changes SELECT {', '.join(f'unnest(${i + 1})' for i in range(len(columns)))}",
+                    columns)
 
 
 def write_database(package: Package, path: Path, parquet: Path) -> None:
@@ -271,7 +282,7 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
     _, deferred = creation_order(package)
     release = load_release(package)
     parquet.mkdir(parents=True)
-    with duckdb.connect(str(path), config=metadata.STORAGE) as con, \
+    with duckdb.connect(str(path), config=storage_config(package)) as con, \
             ThreadPoolExecutor(max_workers=1) as copier:
         reader, copies, rows = con.cursor(), [], {}
         for table, statements in schema_sql(package):

@@ -19,7 +19,7 @@ from scripts.rules import field_words
 
 VIEW_COLUMNS = "columns.toml"  # beside the views in queries/views/: what each view column means
 # How the database file is written (scripts/build.py says why), and the oldest DuckDB that opens it.
-STORAGE = {"storage_compatibility_version": "v1.4.0", "default_block_size": "16384"}
+STORAGE = {"storage_compatibility_version": "v1.4.0"}
 OLDEST_DUCKDB = "1.4"
 STORAGE_NOTE = (f"Written in DuckDB's {STORAGE['storage_compatibility_version']} storage format: DuckDB "
                 f"{OLDEST_DUCKDB} and every later version open it (DuckDB-WASM too); older versions cannot.")

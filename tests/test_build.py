@@ -159,6 +159,28 @@ def test_an_insert_that_breaks_a_row_rule_fails(writable_database):
         "COALESCE((people_min <= people_max), true)))")
 
 
+@pytest.mark.parametrize("summary", ["Talks\u200bheld in Moscow.", "Talks held in M\u043escow."])
+def test_an_insert_of_an_invisible_or_look_alike_character_fails_on_the_columns_one_search(writable_database, summary):
+    with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConstraintException) as raised:
+        con.execute("INSERT INTO meetings SELECT * REPLACE ('mtg-0002' AS meeting_id, ? AS summary) FROM meetings",
+                    [summary])
+    assert str(raised.value).startswith('Constraint Error: CHECK constraint failed on table "meetings" with '
+                                        "expression CHECK((NOT regexp_matches(summary, '(?:[\\x{0}-")
+
+
+def test_the_patterns_a_columns_kinds_forbid_are_one_check():
+    summary = PACKAGE.table("meetings").field("summary")
+    searches = [c for c in typed_constraints(PACKAGE, PACKAGE.table("meetings"), summary) if "regexp_matches" in c]
+    assert len(searches) == 1 and searches[0].count("(?:") == 2
+
+
+def test_a_kind_implied_by_the_fields_pattern_declares_no_constraint():
+    record_id = PACKAGE.table("citations").field("record_id")
+    assert typed_constraints(PACKAGE, PACKAGE.table("citations"), record_id) == [
+        "NOT NULL", "CHECK (regexp_full_match(\"record_id\", '(mtg|trf|mmh|doc|prv|clm)-[0-9]{4,}'))",
+        "CHECK (length(\"record_id\") <= 16)"]
+
+
 def test_an_unknown_code_cannot_be_inserted(writable_database):
     with duckdb.connect(str(writable_database)) as con, pytest.raises(duckdb.ConversionException):
         con.execute("INSERT INTO meetings SELECT * REPLACE ('mtg-0002' AS meeting_id, 'rumoured' AS status) "
@@ -296,6 +318,19 @@ def test_rows_go_in_the_order_of_a_foreign_key_into_a_large_table_then_the_prima
     citations = package.table("citations")
     rows = {"sources": build.SORTED_PROBES_FROM, "parties": 40}
     assert build.insert_order(citations, deferred, rows) == ["source_id", "record_id"]
+
+
+def block_size(database: Path) -> int:
+    return rows(database, "SELECT block_size FROM pragma_database_size()")[0][0]
+
+
+def test_a_small_package_is_written_in_16_kib_blocks_for_the_query_page_to_download(fixture_database):
+    assert block_size(fixture_database) == 16384
+
+
+def test_a_package_of_more_csv_than_the_small_block_limit_keeps_duckdbs_default_blocks(package, tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "SMALL_BLOCKS_UP_TO", 0)
+    assert block_size(built(package.root, tmp_path / "out")) == 262144
 
 
 def test_pinned_identifier_depends_on_the_content_only(tmp_path):

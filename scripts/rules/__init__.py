@@ -18,7 +18,7 @@ import duckdb
 
 from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.cells import CELL_KINDS
-from scripts.rules.core import FORMULA_START, WHITESPACE, Kind, Rule, with_values
+from scripts.rules.core import FORMULA_START, WHITESPACE, Context, Forbidden, Kind, Rule, check, with_values
 from scripts.rules.references import REFERENCE_KINDS
 from scripts.rules.siblings import SIBLING_KINDS
 from scripts.rules.text import TEXT_KINDS
@@ -36,15 +36,30 @@ def applicable(package: Package, table: Table, field: Field) -> list[Kind]:
 
 def table_rules(table: Table, package: Package, today: dt.date) -> list[Rule]:
     """Every rule of one table, field by field in the schema's order."""
-    from scripts.rules.core import Context
-
     return [r for f in table.fields for kind in applicable(package, table, f)
             for r in kind.text(Context(package, table, f, today))]
 
 
 def typed_constraints(package: Package, table: Table, field: Field) -> list[str]:
-    """The column constraints the database declares for the field: NOT NULL, UNIQUE and CHECKs."""
-    return [kind.typed(table, field) for kind in applicable(package, table, field) if callable(kind.typed)]
+    """The column constraints the database declares for the field: NOT NULL, UNIQUE and CHECKs. A kind whose
+    rules on the field are all implied by another (`Rule.implied`: a pattern that admits only printable ASCII
+    holds no invisible character) declares nothing, and the patterns kinds forbid (`Forbidden`) are joined into
+    one CHECK: DuckDB then searches each value once, and compiles fewer CHECKs for every comment on the table."""
+    context = Context(package, table, field, dt.date.today())
+    declared, forbidden = [], []
+    for kind in applicable(package, table, field):
+        rules = kind.text(context)
+        if not callable(kind.typed) or (rules and all(r.implied for r in rules)):
+            continue
+        constraint = kind.typed(table, field)
+        if isinstance(constraint, Forbidden):
+            forbidden.append(constraint.regex)
+        else:
+            declared.append(constraint)
+    if forbidden:
+        joined = forbidden[0] if len(forbidden) == 1 else "|".join(f"(?:{regex})" for regex in forbidden)
+        declared.append(check(f"NOT regexp_matches({ident(field.name)}, {literal(joined)})"))
+    return declared
 
 
 def field_words(package: Package, table: Table, field: Field) -> list[str]:

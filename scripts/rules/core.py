@@ -62,17 +62,26 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Forbidden:
+    """A column constraint that is a regex (RE2) no value may match. The database joins a column's forbidden
+    patterns into one CHECK (`rules.typed_constraints`): each value is searched once, not once per kind."""
+
+    regex: str
+
+
+@dataclass(frozen=True)
 class Kind:
     """One kind of rule, whole: where it applies, its check over text cells (`text`), the column constraint the
-    DuckDB file declares for it (`typed`: SQL over typed columns, a callable of the field, or a string saying why
-    the database holds it otherwise or not at all), its wording, the fault `scripts.faults` plants to make it fire
-    (`plant`) and how `scripts.synthetic` keeps generated data within it (`fix_up`: a function that corrects a
-    generated frame, or a string saying how the generator honours it by construction)."""
+    DuckDB file declares for it (`typed`: a callable of the field giving SQL over typed columns or a `Forbidden`
+    pattern, or a string saying why the database holds it otherwise or not at all), its wording, the fault
+    `scripts.faults` plants to make it fire (`plant`) and how `scripts.synthetic` keeps generated data within it
+    (`fix_up`: a function that corrects a generated frame, or a string saying how the generator honours it by
+    construction)."""
 
     name: str
     applies: Callable[[Package, Table, Field], bool]
     text: Callable[[Context], list[Rule]]
-    typed: Callable[[Table, Field], str] | str
+    typed: Callable[[Table, Field], str | Forbidden] | str
     words: Callable[[Field], str]
     plant: Planter
     fix_up: FixUp | str

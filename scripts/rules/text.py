@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from scripts.package import Condition, Field, Table, ident, literal
 from scripts.rules.core import (
     Context,
+    Forbidden,
     Kind,
     Rule,
     check,
@@ -178,12 +179,12 @@ def _repeated_word(ctx: Context) -> list[Rule]:
 
 TEXT_KINDS: list[Kind] = [
     Kind("invisible", lambda p, t, f: f.type.name == "string" and not f.codes, _invisible,
-         lambda t, f: check(f"NOT regexp_matches({ident(f.name)}, {literal(assigned_invisible_class(f))})"),
+         lambda t, f: Forbidden(assigned_invisible_class(f)),
          lambda f: "No control, format or invisible characters, and no whitespace but the plain space"
                    + (" and line breaks." if free_text(f) else "."),
          plant=plant_value("invisible", lambda f: "Talks\u200bheld", lambda t, f: f.is_prose), fix_up=PLAIN_WORDS),
     Kind("mixed_script", lambda p, t, f: f.rules.neutral, _mixed_script,
-         lambda t, f: check(f"NOT regexp_matches({ident(f.name)}, {literal(mixed_script_regex())})"),
+         lambda t, f: Forbidden(mixed_script_regex()),
          lambda f: "No word mixes Latin letters with Greek or Cyrillic ones, and no fullwidth letters (look-alikes "
                    "that would hide a loaded term).",
          plant=plant_with("mixed_script", lambda f: "Talks in M\u043escow."), fix_up=PLAIN_WORDS),

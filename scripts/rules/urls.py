@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scripts.package import Field, Table, ident, literal
-from scripts.rules.core import CONSTRUCTED, Context, Kind, Rule, check, code, forbid, rule
+from scripts.rules.core import CONSTRUCTED, Context, Forbidden, Kind, Rule, check, code, forbid, rule
 
 if TYPE_CHECKING:
     import polars as pl
@@ -106,7 +106,7 @@ URL_KINDS: list[Kind] = [
                    "punctuation URLs allow (no spaces, quotes or angle brackets).",
          plant=plant_url, fix_up=CONSTRUCTED),
     Kind("url_rejected", lambda p, t, f: f.rules.reject_urls is not None, _url_rejected,
-         lambda t, f: check(f"NOT regexp_matches({ident(f.name)}, {literal(url_rejects_regex(f))})"),
+         lambda t, f: Forbidden(url_rejects_regex(f)),
          lambda f: ("Not an AMP, staging or preview address: hosts "
                     + ", ".join(map(code, f.rules.reject_urls.hosts)) + "; path segments "
                     + ", ".join(map(code, f.rules.reject_urls.path_segments)) + "."),
