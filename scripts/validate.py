@@ -26,7 +26,7 @@ import duckdb
 
 from scripts.load import LINE, csv_source, header_faults, load_into, unload, unreadable
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, Problem, Table, ident, load_package
-from scripts.rules import Rule, table_rules, verdict_checks, with_values
+from scripts.rules import ROWS, Rule, table_rules, verdict_checks, with_values
 from scripts.terminal import code_points
 
 SHOWN_VALUE = 80
@@ -104,20 +104,29 @@ def scan(con: duckdb.DuckDBPyConnection, package: Package, table: Table, streame
 
 def verdict(con: duckdb.DuckDBPyConnection, table: Table, later: list[Rule]) -> tuple[int, bool]:
     """(rows, whether every row passes every rule), from the scanned narrow table: first the streamed
-    verdicts, then each later rule (rules that compare rows or read other tables), one query each, stopping
-    at the first that fails. Rules that compare rows need an order of rows, not the editor
-    lines: any order finds a duplicate."""
+    verdicts, then each later rule (rules that compare rows or read other tables), stopping at the first that
+    fails."""
     narrow = f"{LOOKUPS}.{ident(table.name)}"
     rows, passes = con.execute(f"SELECT count(*), coalesce(bool_and({ident(PASSES)}), true) FROM {narrow}").fetchone()
     for rule in later:
         if not passes:
             break
         try:
-            passes = con.execute(f"SELECT coalesce(bool_and(passes), true) FROM (SELECT coalesce({rule.sql}, true) "
-                                 f"AS passes FROM (SELECT *, rowid AS {ident(LINE)} FROM {narrow}))").fetchone()[0]
+            passes = rule_passes(con, table, rule)
         except duckdb.Error:
             passes = False
     return rows, passes
+
+
+def rule_passes(con: duckdb.DuckDBPyConnection, table: Table, rule: Rule) -> bool:
+    """Whether every row of the scanned narrow table passes a later rule: one query, the rule's `verdict` where
+    it has one. Rules that compare rows need an order of rows, not the editor lines: any order finds a
+    duplicate."""
+    narrow = f"{LOOKUPS}.{ident(table.name)}"
+    if rule.verdict:
+        return con.execute(f"WITH {ROWS} AS (SELECT * FROM {narrow}) SELECT {rule.verdict}").fetchone()[0]
+    return con.execute(f"SELECT coalesce(bool_and(passes), true) FROM (SELECT coalesce({rule.sql}, true) AS passes "
+                       f"FROM (SELECT *, rowid AS {ident(LINE)} FROM {narrow}))").fetchone()[0]
 
 
 def detailed_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[Rule]) -> list[Problem]:

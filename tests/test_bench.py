@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
+import duckdb
 import pytest
 
 from scripts.bench import FRICTIONLESS, parity, timed
 from scripts.faults import plant_faults
 from scripts.package import ROOT, load_package
-from scripts.rules import KINDS
+from scripts.rules import KINDS, table_rules
 from scripts.synthetic import write_package
-from scripts.validate import validate
+from scripts.validate import LOOKUPS, rule_passes, scan, validate
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +98,30 @@ def test_the_query_page_benchmark_counts_what_a_cold_visit_downloads_and_a_warm_
     wasm = (site / "site" / "assets" / "console" / "duckdb-eh.wasm").stat().st_size
     assert result["cold_bytes"] > wasm and result["warm_bytes"] < wasm
     assert 0 < result["cold_instantiated_s"] <= result["cold_s"] and 0 < result["again_s"]
+
+
+def test_every_later_rules_verdict_agrees_with_its_row_by_row_check_on_a_valid_and_a_planted_package(tmp_path):
+    """A rule's `verdict` is a cheaper query for the same answer: on a clean package both pass, and on the
+    planted one each gives what the rule checked row by row gives (at least one fails)."""
+    def answers(root):
+        package = load_package(root)
+        with duckdb.connect() as con:
+            con.execute(f"CREATE SCHEMA {LOOKUPS}")
+            con.execute(f"SET search_path = 'main,{LOOKUPS}'")
+            rules = {t.name: table_rules(t, package, dt.date.today()) for t in package.tables}
+            for t in package.tables:
+                assert scan(con, package, t, [r for r in rules[t.name] if r.local],
+                            [r for r in rules[t.name] if not r.local]) == []
+            return {(t.name, r.name, r.field): (rule_passes(con, t, r), rule_passes(con, t, replace(r, verdict=None)))
+                    for t in package.tables for r in rules[t.name] if r.verdict}
+
+    root = tmp_path / "pkg"
+    write_package(root, 1000)
+    clean = answers(root)
+    assert {kind for _, kind, _ in clean} == {"primary_key", "unique", "foreign_key", "record_reference", "cited",
+                                              "list_reference", "host_determines"}
+    assert all(fast and slow for fast, slow in clean.values())
+    plant_faults(root)
+    planted = answers(root)
+    assert [key for key, (fast, slow) in planted.items() if fast != slow] == []
+    assert {kind for (_, kind, _), (fast, _) in planted.items() if not fast} == {kind for _, kind, _ in clean}

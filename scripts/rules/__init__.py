@@ -18,7 +18,7 @@ import duckdb
 
 from scripts.package import Field, Package, Table, ident, literal
 from scripts.rules.cells import CELL_KINDS
-from scripts.rules.core import FORMULA_START, WHITESPACE, Context, Forbidden, Kind, Rule, check, with_values
+from scripts.rules.core import FORMULA_START, ROWS, WHITESPACE, Context, Forbidden, Kind, Rule, check, with_values
 from scripts.rules.references import REFERENCE_KINDS
 from scripts.rules.siblings import SIBLING_KINDS
 from scripts.rules.text import TEXT_KINDS
@@ -101,5 +101,5 @@ def pattern_matches_space(pattern: str) -> bool:
         return con.execute(sql, [pattern, pattern]).fetchone()[0]
 
 
-__all__ = ["FORMULA_START", "KIND", "KINDS", "WHITESPACE", "Rule", "field_words", "table_rules",
+__all__ = ["FORMULA_START", "KIND", "KINDS", "ROWS", "WHITESPACE", "Rule", "field_words", "table_rules",
            "typed_constraints", "verdict_checks", "with_values"]

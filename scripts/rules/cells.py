@@ -20,8 +20,10 @@ from scripts.rules.core import (
     check,
     code,
     forbid,
+    no_duplicates,
     parsed,
     plant_value,
+    reference,
     regex_class,
     rule,
     sql_codes,
@@ -84,12 +86,14 @@ def first_of(names) -> str:
 def _primary_key(ctx: Context) -> list[Rule]:
     key = ctx.table.primary_key
     message = f"duplicate {' + '.join(key)}: '{{value}}' appears on an earlier row"
-    return [Rule(ctx.field.name, "primary_key", message, first_of(key), compares_rows=True)]
+    return [Rule(ctx.field.name, "primary_key", message, first_of(key), compares_rows=True,
+                 verdict=no_duplicates(key))]
 
 
 def _unique(ctx: Context) -> list[Rule]:
     made = rule(ctx.field, "unique", "duplicate value '{value}' appears on an earlier row", first_of([ctx.field.name]))
-    return [replace(made, compares_rows=True)]
+    return [replace(made, compares_rows=True,
+                    verdict=no_duplicates([ctx.field.name], f"{ident(ctx.field.name)} IS NOT NULL"))]
 
 
 def _pattern(ctx: Context) -> list[Rule]:
@@ -121,9 +125,8 @@ def _length(name: str, attr: str, op: str, words: str) -> Callable[[Context], li
 def _foreign_key(ctx: Context) -> list[Rule]:
     f, fk = ctx.field, ctx.table.foreign_key(ctx.field.name)
     ref_field = fk.reference_fields[0]
-    return [rule(f, "foreign_key", f"'{{value}}' is not a {ref_field} in {fk.resource}",
-                 f"{ident(f.name)} IN (SELECT {ident(ref_field)} FROM {ident(fk.resource)})",
-                 frozenset({fk.resource}))]
+    return [reference(f, "foreign_key", f"'{{value}}' is not a {ref_field} in {fk.resource}",
+                      f"SELECT {ident(ref_field)} FROM {ident(fk.resource)}", frozenset({fk.resource}))]
 
 
 def _typed_pattern(t: Table, f: Field) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the machinery that runs a kind's planter and fix-up; neithe
 FORMULA_START = "=+-@"
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u2028\u2029\u3000"
 VALUE_PREFIX = "__value__"
+ROWS = "__rows"  # what a rule's `verdict` reads: the fields of one table that rules look up (`validate.scan`)
 PARSED_TYPES = {"integer": "HUGEINT", "number": "DOUBLE", "date": "DATE"}  # wide enough to hold any cell
 
 
@@ -41,6 +42,7 @@ class Rule:
     searches: bool = False  # `sql` searches the whole text with `forbidden`: no cheaper form exists
     reads: frozenset[str] = frozenset()  # other fields of its row that a rule comparing rows reads
     detail: str | None = None  # SQL naming what was found (a term, a character), for `{detail}` in the message
+    verdict: str | None = None  # a query over ROWS, true where every row passes: cheaper than `sql` row by row
 
     @property
     def local(self) -> bool:
@@ -136,6 +138,27 @@ def typed_literal(field: Field, value) -> str:
 def rule(field: Field, name: str, message: str, sql: str, tables: frozenset[str] = frozenset()) -> Rule:
     """A rule that an empty cell passes."""
     return Rule(field.name, name, message, f"({ident(field.name)} IS NULL OR ({sql}))", tables)
+
+
+def no_duplicates(names: list[str], where: str = "true") -> str:
+    """A verdict: no two rows (of those `where` keeps) share the values of `names`. One hash aggregate, where
+    finding the duplicate rows (`sql`) numbers every row of a partition in editor order."""
+    return (f"NOT EXISTS (SELECT 1 FROM {ROWS} WHERE {where} GROUP BY {', '.join(map(ident, names))} "
+            "HAVING count(*) > 1)")
+
+
+def all_known(cells: str, values: str) -> str:
+    """A verdict: every value of `cells` (a query over ROWS of one column, `value`) is one of `values` (a query
+    of one column). An anti-join, for which DuckDB hashes the smaller side, where `IN` hashes the query's side
+    (a million citations, once for each table whose records must be cited)."""
+    return f"NOT EXISTS (SELECT 1 FROM ({cells}) AS cells ANTI JOIN ({values}) AS known(value) USING (value))"
+
+
+def reference(field: Field, name: str, message: str, values: str, tables: frozenset[str]) -> Rule:
+    """A rule that a non-empty cell is one of `values` (a query of one column), with its verdict (`all_known`)."""
+    col = ident(field.name)
+    found = all_known(f"SELECT {col} AS value FROM {ROWS} WHERE {col} IS NOT NULL", values)
+    return replace(rule(field, name, message, f"{col} IN ({values})", tables), verdict=found)
 
 
 def forbid(field: Field, name: str, message: str, regex: str, cheaper: str | None = None) -> Rule:

@@ -5,10 +5,23 @@ referred to and cites every record once, so all but one (`list_unique`) are hono
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scripts.package import Field, Package, Table, ident, literal
-from scripts.rules.core import CONSTRUCTED, Context, Kind, Rule, check, code, plant_with, rule
+from scripts.rules.core import (
+    CONSTRUCTED,
+    ROWS,
+    Context,
+    Kind,
+    Rule,
+    all_known,
+    check,
+    code,
+    plant_with,
+    reference,
+    rule,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -54,9 +67,12 @@ def plant_link_back(p: Planting) -> None:
 def _list_reference(ctx: Context) -> list[Rule]:
     ref, col = ctx.field.rules.list_of, ident(ctx.field.name)
     items = f"unnest(string_split({col}, {literal(ref.delimiter)})) AS listed(item)"
-    unknown = f"item NOT IN (SELECT {ident(ref.field)} FROM {ident(ref.resource)})"
-    return [rule(ctx.field, "list_reference", f"'{{value}}' names a {ref.field} that is not in {ref.resource}",
-                 f"NOT EXISTS (SELECT 1 FROM {items} WHERE {unknown})", frozenset({ref.resource}))]
+    known = f"SELECT {ident(ref.field)} FROM {ident(ref.resource)}"
+    made = rule(ctx.field, "list_reference", f"'{{value}}' names a {ref.field} that is not in {ref.resource}",
+                f"NOT EXISTS (SELECT 1 FROM {items} WHERE item NOT IN ({known}))", frozenset({ref.resource}))
+    listed = (f"SELECT unnest(string_split({col}, {literal(ref.delimiter)})) AS value FROM {ROWS} "
+              f"WHERE {col} IS NOT NULL")
+    return [replace(made, verdict=all_known(listed, known))]
 
 
 def list_unique_sql(col: str, delimiter: str) -> str:
@@ -89,8 +105,8 @@ def _record_reference(ctx: Context) -> list[Rule]:
     targets = ctx.field.rules.references_any
     known = " UNION ALL ".join(f"SELECT {ident(t.field)} FROM {ident(t.resource)}" for t in targets)
     names = ", ".join(t.resource for t in targets)
-    return [rule(ctx.field, "record_reference", f"'{{value}}' is not a record in {names}",
-                 f"{ident(ctx.field.name)} IN ({known})", frozenset(t.resource for t in targets))]
+    return [reference(ctx.field, "record_reference", f"'{{value}}' is not a record in {names}", known,
+                      frozenset(t.resource for t in targets))]
 
 
 def plant_record_reference(p: Planting) -> None:
@@ -111,8 +127,8 @@ def citing_fields(package: Package, table: Table, field: Field) -> list[tuple[Ta
 
 
 def _cited(ctx: Context) -> list[Rule]:
-    return [rule(ctx.field, "cited", f"'{{value}}' has no row in {t.name}",
-                 f"{ident(ctx.field.name)} IN (SELECT {ident(f.name)} FROM {ident(t.name)})", frozenset({t.name}))
+    return [reference(ctx.field, "cited", f"'{{value}}' has no row in {t.name}",
+                      f"SELECT {ident(f.name)} FROM {ident(t.name)}", frozenset({t.name}))
             for t, f in citing_fields(ctx.package, ctx.table, ctx.field)]
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scripts.package import Field, Table, ident, literal
-from scripts.rules.core import CONSTRUCTED, Context, Forbidden, Kind, Rule, check, code, forbid, rule
+from scripts.rules.core import CONSTRUCTED, ROWS, Context, Forbidden, Kind, Rule, check, code, forbid, rule
 
 if TYPE_CHECKING:
     import polars as pl
@@ -75,7 +75,9 @@ def _host_determines(ctx: Context) -> list[Rule]:
     other, host = ident(name), url_host_sql(ident(ctx.field.name))
     same = f"min({other}) OVER (PARTITION BY {host}) = max({other}) OVER (PARTITION BY {host})"
     made = rule(ctx.field, "host_determines", f"'{{value}}' shares its host with a row of another {name}", same)
-    return [replace(made, compares_rows=True, reads=frozenset({name}))]
+    mixed = (f"NOT EXISTS (SELECT 1 FROM {ROWS} WHERE {ident(ctx.field.name)} IS NOT NULL GROUP BY {host} "
+             f"HAVING min({other}) <> max({other}))")
+    return [replace(made, compares_rows=True, reads=frozenset({name}), verdict=mixed)]
 
 
 def plant_host_determines(p: Planting) -> None:
