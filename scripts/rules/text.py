@@ -166,7 +166,8 @@ def repeated_word_sql(col: str) -> str:
     `invisible` kind), so splitting on spaces finds every pair; the letters-only test runs only on equal pairs.
     One pass over the words carries the previous word along, and a space (which no word holds) once a pair is
     found: cheaper than pairing the list with its own tail, which copies it twice."""
-    words = f"string_split(replace(lower({col}), chr(10), ' '), ' ')"
+    spaced = f"CASE WHEN contains({col}, chr(10)) THEN replace({col}, chr(10), ' ') ELSE {col} END"  # few have one
+    words = f"string_split(lower({spaced}), ' ')"
     step = ("lambda previous, word: CASE WHEN previous = ' ' OR (previous = word AND "
             "regexp_full_match(word, '[[:alpha:]]+')) THEN ' ' ELSE word END")
     return f"list_reduce({words}, {step}) <> ' '"
