@@ -6,7 +6,8 @@ Why each step:
   copy). Data edited during a build is therefore never published unchecked. Only regular files are copied: a
   symlink (whose target could be any file on the machine) or a special file stops the build (`scripts.files`).
 - The build stage reads only the snapshot, so it runs beside validation, its output held back; if the package
-  is not valid it is killed unseen, and nothing it wrote is published.
+  is not valid it is killed unseen, and nothing it wrote is published. The later stages start then too, but only
+  import their code and wait for their turn (`scripts.ready`): their imports overlap the stages before them.
 - Stages write into `.staging-*/out`. That folder becomes `build/releases/<n>`, and `build/current` (a symlink)
   is pointed at it with one `os.replace`: readers see the old release or the new one, never a mix, whatever
   kills the build. `build/<name>` (the database, `parquet/`, `site/`, ...) are symlinks to `current/<name>`.
@@ -39,6 +40,7 @@ from typing import IO
 from scripts.children import dies_with_me
 from scripts.files import NotRegular, copy_tree
 from scripts.package import ROOT
+from scripts.ready import GO
 from scripts.terminal import printable
 
 STAGES = ["build", "release", "site.build"]
@@ -206,9 +208,11 @@ class Stage:
     """`python -m scripts.<module> arg` running on the snapshot, in a process group of its own (Ctrl-C reaches only
     the build, which kills the stage, so the user sees one line and no stage traceback). Its output is relayed
     line by line with control characters escaped, since the validator quotes cells; a stage started before its
-    turn holds its lines back until `finish`."""
+    turn holds its lines back until `finish`. A stage that `waits` is imported now and runs when `finish` tells
+    it to (`scripts.ready`)."""
 
-    def __init__(self, module: str, arg: Path, snap: Path, tmp: Path, lock: int, held: bool = False):
+    def __init__(self, module: str, arg: Path, snap: Path, tmp: Path, lock: int, held: bool = False,
+                 waits: bool = False):
         self.started = time.perf_counter()
         env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(snap), "PYTHONIOENCODING": "utf-8"}
         if (ROOT / ".git").exists():  # the release compares with the previous release's commit in this history
@@ -216,9 +220,11 @@ class Stage:
         env.pop(KILL_AT, None)
         self.command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
         self.held: list[tuple[str, str]] | None = [] if held else None
-        self.process = subprocess.Popen(self.command, cwd=snap, env=env, pass_fds=(lock,), process_group=0,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
-                                        errors="replace", preexec_fn=dies_with_me())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scripts.ready", module, str(arg)] if waits else self.command, cwd=snap, env=env,
+            pass_fds=(lock,), process_group=0, stdin=subprocess.PIPE if waits else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
+            preexec_fn=dies_with_me())
         self.relays = [threading.Thread(target=self.relay, args=(self.process.stdout, "stdout")),
                        threading.Thread(target=self.relay, args=(self.process.stderr, "stderr"))]
         for thread in self.relays:
@@ -232,8 +238,14 @@ class Stage:
                 write(name, line)
 
     def finish(self) -> float:
-        """Wait for the stage and show what it held back; its seconds, or CalledProcessError if it failed."""
+        """Run a stage that waits, then wait for the stage and show what it held back; its seconds (from its go, for
+        a stage that waits), or CalledProcessError if it failed."""
         try:
+            if self.process.stdin:
+                self.started = time.perf_counter()
+                with contextlib.suppress(BrokenPipeError):  # it ended early: its exit status says why
+                    self.process.stdin.write(GO)
+                    self.process.stdin.close()
             self.process.wait()
         except BaseException:
             self.kill()
@@ -255,6 +267,9 @@ class Stage:
         """Once the process has ended: its output read to the end, and its pipes closed."""
         for thread in self.relays:
             thread.join()
+        if self.process.stdin and not self.process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
         self.process.stdout.close()
         self.process.stderr.close()
 
@@ -293,16 +308,22 @@ def build(root: Path, out: Path, stages: list[str], lock: int) -> list[str]:
             carry_over(live, result)
         checkpoint("snapshot")
         ahead = Stage(stages[0], result, snap, tmp, lock, held=True) if stages[:1] == [FIRST] else None
-        validated(snap, tmp, lock, ahead, out)
-        checkpoint("validated")
-        for stage in stages:
-            running = ahead if ahead is not None and stage == FIRST else Stage(stage, result, snap, tmp, lock)
-            try:
-                seconds = running.finish()
-            except subprocess.CalledProcessError:
-                raise Stop(f"stage '{stage}' failed; {out} was not changed") from None
-            print(f"{stage}: done ({seconds:.1f} s)", flush=True)
-            checkpoint(f"stage-{stage}")
+        waiting = {stage: Stage(stage, result, snap, tmp, lock, held=True, waits=True) for stage in stages
+                   if ahead is None or stage != FIRST}
+        try:
+            validated(snap, tmp, lock, ahead, out)
+            checkpoint("validated")
+            for stage in stages:
+                running = waiting.pop(stage, ahead)
+                try:
+                    seconds = running.finish()
+                except subprocess.CalledProcessError:
+                    raise Stop(f"stage '{stage}' failed; {out} was not changed") from None
+                print(f"{stage}: done ({seconds:.1f} s)", flush=True)
+                checkpoint(f"stage-{stage}")
+        finally:
+            for unrun in waiting.values():  # the build stopped before their turn
+                unrun.kill()
         return publish(result, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -82,3 +82,22 @@ def test_a_source_archive_without_git_history_builds_the_changes_a_clone_builds(
     assert not (archive / ".git").exists()
     changes = build_and_release(archive)
     assert changes.count(b"\n") > 1 and changes == build_and_release(clone)
+
+
+def test_a_stage_imported_ahead_of_its_turn_does_not_run_when_the_build_stops_first(tmp_path):
+    ready = subprocess.run([sys.executable, "-m", "scripts.ready", "build", str(tmp_path / "out")], cwd=ROOT,
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert (ready.returncode, ready.stdout, ready.stderr) == (1, "", "")
+    assert not (tmp_path / "out").exists()
+
+
+def children() -> set[int]:
+    """This process's child processes, zombies (ended, not yet reaped) included."""
+    return {int(pid) for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_the_stages_waiting_their_turn_are_ended_and_reaped_when_the_data_is_invalid(package, tmp_path):
+    package.set("meetings", 0, status="maybe")
+    before = children()
+    assert run(package.root, tmp_path / "build", ["build", "release", "site.build"]) == 1
+    assert children() - before == set()
