@@ -30,7 +30,6 @@ from pathlib import Path
 from scripts.faults import plant_faults
 from scripts.package import ROOT, load_package
 from scripts.pipeline import snapshot
-from scripts.synthetic import write_package
 
 PYTHON = sys.executable
 FRICTIONLESS = str(Path(PYTHON).parent / "frictionless")
@@ -99,6 +98,14 @@ def timed(cmd: list[str], cwd: Path = ROOT, ok: tuple[int, ...] = (0,)) -> tuple
     return wall, usage.ru_maxrss / 1024, stdout
 
 
+def generate(out: Path, rows: int) -> dict[str, int]:
+    """`scripts.synthetic.write_package` in a process of its own, so that its frames (hundreds of MB at 10^6 rows)
+    never swell this one: Linux keeps a process's peak RSS across exec, and a child starts as a copy of its
+    parent, so every command timed here would otherwise report this process's size as its own peak."""
+    _, _, printed = timed([PYTHON, "-m", "scripts.synthetic", str(out), "--rows", str(rows)])
+    return {name: int(n) for name, n in (item.rsplit(" ", 1) for item in printed.strip().split(", "))}
+
+
 def median_run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """REPEAT runs: the median wall time (this machine's neighbours make single runs vary by 20%), the
     highest peak RSS, and the median run's stdout."""
@@ -139,7 +146,7 @@ def parity(root: Path) -> dict:
 def run_size(rows: int, work: Path, frictionless: bool) -> dict:
     root = work / str(rows)
     started = time.perf_counter()
-    sizes = write_package(root, rows)
+    sizes = generate(root, rows)
     os.sync()  # the kernel writes the new files back now, not under the first timed run
     print(f"{rows:>9,}: generated {sum(sizes.values()):,} rows in {time.perf_counter() - started:.1f} s "
           f"({', '.join(f'{k} {v:,}' for k, v in sizes.items())})", flush=True)
@@ -170,7 +177,7 @@ def site_size(records: int, work: Path) -> dict:
     which cite each record once), its inputs and outputs made as `make build` makes them: the median of REPEAT
     runs (one at 10^5), each into an empty site folder, as in a build's staging folder."""
     raw, root, out = work / f"site-{records}-raw", work / f"site-{records}", work / f"site-{records}-out"
-    sizes = write_package(raw, records)
+    sizes = generate(raw, records)
     snapshot(raw, root)  # the inputs a build of it would read: its data and schemas, this repository's docs
     published_s, _, _ = timed([PYTHON, "-c", PUBLISHED, str(root), str(out)])
     runs = []

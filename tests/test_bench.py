@@ -125,3 +125,11 @@ def test_every_later_rules_verdict_agrees_with_its_row_by_row_check_on_a_valid_a
     planted = answers(root)
     assert [key for key, (fast, slow) in planted.items() if fast != slow] == []
     assert {kind for (_, kind, _), (fast, _) in planted.items() if not fast} == {kind for _, kind, _ in clean}
+
+
+def test_the_bench_generates_its_packages_in_a_child_process_with_the_sizes_write_package_gives(tmp_path):
+    from scripts import bench
+
+    assert bench.generate(tmp_path / "child", 300) == write_package(tmp_path / "here", 300)
+    assert (tmp_path / "child" / "data" / "citations.csv").read_bytes() == \
+        (tmp_path / "here" / "data" / "citations.csv").read_bytes()
