@@ -16,14 +16,17 @@ a clean package prints one summary line and exits 0. Malformed input never ends 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
 
+from scripts import cache
 from scripts.load import LINE, csv_source, header_faults, load_into, unload, unreadable
 from scripts.package import DESCRIPTOR, ROOT, Package, PackageError, Problem, Table, ident, load_package
 from scripts.rules import ROWS, Rule, table_rules, verdict_checks, with_values
@@ -33,10 +36,17 @@ SHOWN_VALUE = 80
 MEMORY_LIMIT = "700MB"  # DuckDB spills to disk beyond this: validation's memory stays bounded at any size
 LOOKUPS = "lookups"
 PASSES = "__passes"
+DESCRIPTOR_CACHE = "descriptors"  # `scripts.cache`: frictionless's verdicts
 
 
 def descriptor_problems(package: Package) -> list[Problem]:
-    """The Data Package and Table Schema specs, as frictionless reads them."""
+    """The Data Package and Table Schema specs, as frictionless reads them. The verdict is kept in the user's
+    cache (`scripts.cache`), named by frictionless's version and the descriptor's and schemas' bytes: importing
+    frictionless and compiling its profiles cost a second of CPU, taken from the data checks beside it."""
+    name = cache.key(version("frictionless"), (package.root / DESCRIPTOR).read_bytes(),
+                     *(json.dumps(t.schema, sort_keys=True) for t in package.tables))
+    if (kept := cache.load(DESCRIPTOR_CACHE, name)) is not None:
+        return [Problem(path, message=message) for path, message in kept]
     from frictionless import Package as FrictionlessPackage  # imported here, in the thread that uses it:
     from frictionless import Schema  # its import time then overlaps the data checks
 
@@ -45,6 +55,7 @@ def descriptor_problems(package: Package) -> list[Problem]:
     for table in package.tables:
         problems += [Problem(table.schema_path, message=e.message)
                      for e in Schema.validate_descriptor(table.schema).errors]
+    cache.save(DESCRIPTOR_CACHE, name, [[p.path, p.message] for p in problems])
     return problems
 
 

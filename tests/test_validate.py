@@ -394,3 +394,20 @@ def test_command_line_exits_1_without_a_traceback(package):
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout.splitlines() == ["data/meetings.csv:1: starts with a byte-order mark; save as UTF-8 without "
                                           "BOM", "1 problem found"]
+
+
+def test_frictionless_verdict_on_the_descriptor_is_kept_and_reused_until_a_schema_changes(package, capsys, tmp_path,
+                                                                                        monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert_accepted(package, capsys)
+    [kept] = (tmp_path / "cache" / "am-az-normalization" / "descriptors").iterdir()
+    kept.write_text('[["datapackage.json", "the verdict kept for these bytes"]]')
+    assert check(package, capsys) == (1, ["datapackage.json: the verdict kept for these bytes", "1 problem found"])
+    edit_schema(package, "places", lambda s: s["fields"][1].update(type="text"))
+    assert check(package, capsys)[1][0].startswith("schemas/places.schema.json: fields.name: type 'text' is not")
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_nothing_but_time(package, capsys, tmp_path, monkeypatch):
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert_accepted(package, capsys)

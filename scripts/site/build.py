@@ -123,7 +123,8 @@ def mkdocs_running(config: Path) -> Iterator[None]:
     """`mkdocs build --strict` on the staged configuration, running while the body works, its output kept back.
     On failure its warnings are shown (not with `--quiet`, which hides them from strict mode too, so that
     nothing stops the build); a crash (a full disk, say) is its last line, never its traceback."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",
+           "PYTHONPATH": str(ROOT)}  # the theme's hook imports `scripts.cache`
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         with subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
                               stdout=log, stderr=subprocess.STDOUT, env=env,

@@ -1,16 +1,13 @@
 """MkDocs hook (named in the generated mkdocs.yml): the theme's Jinja templates are compiled once per machine,
 not once per build, where compiling them was a third of MkDocs' time. Jinja keeps each compiled template beside
-a checksum of its source and compiles again when the source changes; the pages come out the same either way.
-
-The cache lives in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), as pip's and uv's do: a build's own
-folders are temporary. A cache that cannot be written costs time, never the build."""
+a checksum of its source, in the user's cache folder (`scripts.cache`), and compiles again when the source
+changes; the pages come out the same either way. A cache that cannot be written costs time, never the build."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from jinja2 import FileSystemBytecodeCache
+
+from scripts import cache
 
 
 class Cache(FileSystemBytecodeCache):
@@ -21,12 +18,8 @@ class Cache(FileSystemBytecodeCache):
             pass
 
 
-def cache_folder() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "am-az-normalization" / "jinja"
-
-
 def on_env(env, config, files):
-    folder = cache_folder()
+    folder = cache.folder("jinja")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
