@@ -1,7 +1,7 @@
 """Stage 3 (`make build`): the validated CSVs as one DuckDB database and one Parquet file per table.
 
 Every CREATE TYPE, CREATE TABLE, CHECK and COMMENT is generated from the package model and the rule
-registry; nothing here names a column of a table. The `events` view is written from the model too
+registry (`scripts.ddl`); nothing here names a column of a table. The `events` view is written from the model too
 (`scripts.events`); the other views are written by hand, in `queries/views/*.sql`, because they are questions,
 not structure (their columns' meanings are in `queries/views/columns.toml`). The CSVs stay canonical: this
 stage runs after `make check` and still loads strictly, so a value the validator let through by mistake stops
@@ -10,13 +10,14 @@ the build instead of being rounded.
 Three facts about DuckDB 2 shape the output. Its default storage format cannot be read by DuckDB 1.5 (the
 `duckdb-cli` on PyPI) or by DuckDB-WASM (DuckDB 1.4, the site's Query page), so the file is written in the v1.4.0
 format, which both open. Its default 256 KiB blocks make a file of a few thousand rows 11 MB; 16 KiB blocks make
-it 1.3 MB, which the Query page downloads whole and attaches read-only (`storage_config`: a package of more than
-SMALL_BLOCKS_UP_TO bytes of CSV keeps the default blocks, which write a million rows seconds faster and waste
-little among so many). And each new file gets a
-random identifier in its header, so `pin_identifier` replaces it with one derived from the content,
-which makes the file (and the release zip that holds it) byte-identical across builds of this package.
-(Tables of a million rows are written to the file by several threads at once; their blocks then land in
-a different order each time, and only the content, and the Parquet files, are the same.)
+it 1.3 MB, which the Query page downloads whole and attaches read-only. And each new file gets a random identifier
+in its header, so `pin_identifier` replaces it with one derived from the content, which makes the file (and the
+release zip that holds it) byte-identical across builds of this package.
+
+A large package (`is_large`: more than SMALL_BLOCKS_UP_TO bytes of CSV) is written otherwise: DuckDB's default
+blocks, which write a million rows seconds faster and waste little among so many, and two tables loading at a time
+(`load_tables`). Its blocks then land in a different order each time (DuckDB writes a table of a million rows with
+several threads anyway): only the content, and the Parquet files, are the same.
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ import hashlib
 import shutil
 import struct
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import astuple
 from pathlib import Path
 
 import duckdb
 
 from scripts import changes, events, metadata
+from scripts.ddl import creation_order, enum_types, primary_key_sql, schema_sql, type_sql
 from scripts.identity import Release, load_release
 from scripts.load import csv_source
 from scripts.package import (
@@ -47,7 +51,6 @@ from scripts.package import (
     literal,
     load_package,
 )
-from scripts.rules import typed_constraints
 
 DATABASE = "am-az-normalization.duckdb"
 ROW_GROUP_SIZE = 100_000
@@ -55,77 +58,15 @@ SMALL_BLOCKS = {"default_block_size": "16384"}
 SMALL_BLOCKS_UP_TO = 32 * 2**20  # bytes of CSV: far beyond the size the Query page downloads whole
 
 
+def is_large(package: Package) -> bool:
+    """Whether the package has more than SMALL_BLOCKS_UP_TO bytes of CSV: its file keeps DuckDB's default blocks
+    (`storage_config`) and two of its tables load at a time (`load_tables`)."""
+    return sum(table.file.stat().st_size for table in package.tables) > SMALL_BLOCKS_UP_TO
+
+
 def storage_config(package: Package) -> dict[str, str]:
-    """How the file is written: `metadata.STORAGE`, with 16 KiB blocks up to SMALL_BLOCKS_UP_TO bytes of CSV."""
-    size = sum(table.file.stat().st_size for table in package.tables)
-    return metadata.STORAGE | (SMALL_BLOCKS if size <= SMALL_BLOCKS_UP_TO else {})
-
-
-def enum_types(package: Package) -> dict[tuple[str, str], tuple[str, list[str]]]:
-    """Each code-list field's ENUM type: named after the field, or `<table>_<field>` where fields of the
-    same name in different tables have different codes."""
-    fields = [(t.name, f) for t in package.tables for f in t.fields if f.codes]
-    codes: dict[str, set[tuple]] = {}
-    for _, f in fields:
-        codes.setdefault(f.name, set()).add(tuple(f.code_values))
-    return {(table, f.name): (f.name if len(codes[f.name]) == 1 else f"{table}_{f.name}", f.code_values)
-            for table, f in fields}
-
-
-def creation_order(package: Package) -> tuple[list[Table], set[tuple[str, str]]]:
-    """Tables ordered so that each comes after the tables it references, and the (table, field) foreign
-    keys left undeclared because DuckDB cannot declare a cycle: the first table of a cycle drops its keys."""
-    pending, done, deferred = list(package.tables), [], set()
-    while pending:
-        names = {t.name for t in done}
-        ready = next((t for t in pending if {fk.resource for fk in t.foreign_keys} <= names | {t.name}), None)
-        if ready is None:
-            ready = pending[0]
-            deferred |= {(ready.name, fk.fields[0]) for fk in ready.foreign_keys if fk.resource not in names}
-        done.append(ready)
-        pending.remove(ready)
-    return done, deferred
-
-
-def column_sql(package: Package, table: Table, field: Field, enums: dict) -> str:
-    """The column with its type (an ENUM for a code list) and every constraint the rule registry declares
-    for typed columns."""
-    sql_type = enums[(table.name, field.name)][0] if (table.name, field.name) in enums else field.type.sql
-    return " ".join([ident(field.name), sql_type] + typed_constraints(package, table, field))
-
-
-def create_table_sql(package: Package, table: Table, enums: dict, deferred: set[tuple[str, str]]) -> str:
-    """The table with its columns and foreign keys; its primary key is added once it is loaded
-    (`primary_key_sql`): DuckDB builds that index in bulk far faster than row by row."""
-    lines = [column_sql(package, table, f, enums) for f in table.fields]
-    lines += [f"FOREIGN KEY ({', '.join(map(ident, fk.fields))}) REFERENCES {ident(fk.resource)} "
-              f"({', '.join(map(ident, fk.reference_fields))})"
-              for fk in table.foreign_keys if (table.name, fk.fields[0]) not in deferred]
-    return f"CREATE TABLE {ident(table.name)} (\n    " + ",\n    ".join(lines) + "\n)"
-
-
-def primary_key_sql(table: Table) -> list[str]:
-    if not table.primary_key:
-        return []
-    return [f"ALTER TABLE {ident(table.name)} ADD PRIMARY KEY ({', '.join(map(ident, table.primary_key))})"]
-
-
-def column_comment(package: Package, table: Table, field: Field, deferred: set[tuple[str, str]]) -> str:
-    """For a user of the database: what the field means, its codes with their meanings, and its rules in
-    words (`metadata.field_text`); a reference DuckDB cannot declare says so."""
-    text = metadata.field_text(package, table, field)
-    if (table.name, field.name) in deferred:
-        fk = table.foreign_key(field.name)
-        text += (f" References {fk.resource}.{fk.reference_fields[0]}, which references this table back; DuckDB "
-                 "cannot declare a circular foreign key, so the package's validator checks this one.")
-    return text
-
-
-def comment_sql(package: Package, table: Table, deferred: set[tuple[str, str]]) -> list[str]:
-    statements = [f"COMMENT ON TABLE {ident(table.name)} IS {literal(table.description)}"]
-    statements += [f"COMMENT ON COLUMN {ident(table.name)}.{ident(f.name)} IS "
-                   f"{literal(column_comment(package, table, f, deferred))}" for f in table.fields]
-    return statements
+    """How the file is written: `metadata.STORAGE`, with 16 KiB blocks unless the package `is_large`."""
+    return metadata.STORAGE | ({} if is_large(package) else SMALL_BLOCKS)
 
 
 def view_files(root: Path) -> list[Path]:
@@ -172,22 +113,6 @@ def create_views(con: duckdb.DuckDBPyConnection, package: Package) -> list[str]:
     return created
 
 
-def type_sql(enums: dict) -> list[str]:
-    return [f"CREATE TYPE {ident(name)} AS ENUM ({', '.join(map(literal, codes))})"
-            for name, codes in sorted(set((n, tuple(c)) for n, c in enums.values()))]
-
-
-def schema_sql(package: Package) -> list[tuple[Table | None, list[str]]]:
-    """The schema as statements in the order they run: the ENUM types, then each table with its comments
-    (its primary key is added after loading: `primary_key_sql`). The database and the browser's console are
-    both made from this."""
-    enums = enum_types(package)
-    tables, deferred = creation_order(package)
-    return [(None, type_sql(enums))] + [
-        (table, [create_table_sql(package, table, enums, deferred)] + comment_sql(package, table, deferred))
-        for table in tables]
-
-
 def strict_value(table: Table, field: Field, enums: dict) -> str:
     """A CSV cell (read as text) cast to its column type, raising on anything a lenient cast would
     accept: DuckDB turns '12.5' into the BIGINT 13 and '2021-2-1' into a date."""
@@ -225,9 +150,12 @@ def typed_rows_sql(table: Table, enums: dict, order: list[str], source: str) -> 
     return f"SELECT {values} FROM {source} ORDER BY {', '.join(map(ident, order))}"
 
 
+TEXTS = "texts"  # an in-memory database attached beside the file: what every cursor of the build can read
+
+
 def text_table(table: Table) -> str:
-    """The temporary table holding a table's CSV as text, where the changes since the previous release need it."""
-    return ident(f"text {table.name}")
+    """The table holding a table's CSV as text, where the changes since the previous release need it."""
+    return f"{TEXTS}.{ident(table.name)}"
 
 
 def text_rows(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[list[str], list[dict[str, str]]]:
@@ -273,34 +201,79 @@ def write_changes(con: duckdb.DuckDBPyConnection, package: Package, release: Rel
                     columns)
 
 
-def write_database(package: Package, path: Path, parquet: Path) -> None:
-    """The database at path, and each table's Parquet file in the folder `parquet`, copied from the database
-    by a second connection as soon as the table is loaded: the next table's inserts check its keys on one
-    core, the copy uses the other. Each CSV is read once: straight into its table, or, where the changes since
-    a previous release are computed, into a text table (`text_table`) first."""
+def references(table: Table, deferred: set[tuple[str, str]]) -> set[str]:
+    """The other tables this one's declared foreign keys need loaded (and keyed) before it is created."""
+    return {fk.resource for fk in table.foreign_keys if (table.name, fk.fields[0]) not in deferred} - {table.name}
+
+
+CATALOG = threading.Lock()  # DuckDB refuses two catalog changes at once that touch one table (a key's target)
+
+
+def load_table(cursor: duckdb.DuckDBPyConnection, table: Table, statements: list[str], enums: dict,
+               deferred: set[tuple[str, str]], loaded: dict[str, int], previous: bool) -> int:
+    """Create the table (with its comments), load its CSV and add its primary key, on a cursor of its own (closed
+    after); return its rows. The CSV is read once: straight into the table, or, where the changes since a previous
+    release are computed, into a text table (`text_table`) first."""
+    with cursor:
+        with CATALOG:
+            for statement in statements:
+                cursor.execute(statement)
+        source = csv_source(table)
+        if previous:
+            cursor.execute(f"CREATE TABLE {text_table(table)} AS SELECT * FROM {source}")
+            source = text_table(table)
+        order = insert_order(table, deferred, loaded)
+        rows = cursor.execute(f"INSERT INTO {ident(table.name)} "
+                              f"{typed_rows_sql(table, enums, order, source)}").fetchone()[0]
+        with CATALOG:
+            for statement in primary_key_sql(table):
+                cursor.execute(statement)
+    return rows
+
+
+def load_tables(con: duckdb.DuckDBPyConnection, package: Package, previous: bool,
+                loaded_one: Callable[[Table], None]) -> None:
+    """Every table in creation order, each once the tables it references are loaded and keyed; `loaded_one(table)`
+    as each is done. DuckDB inserts into a table with a foreign key (which it indexes) on one core, so the tables of
+    a large package (`is_large`) load two at a time; their blocks then interleave in the file in whichever order
+    they are written, which a large file's are anyway (see the module's docstring). One at a time, the order is
+    `creation_order` and the file byte-identical across builds."""
     enums = enum_types(package)
     _, deferred = creation_order(package)
+    tables = {table.name: (table, statements) for table, statements in schema_sql(package) if table is not None}
+    at_once = 2 if is_large(package) else 1
+    pending, running, loaded = list(tables), {}, {}
+    with ThreadPoolExecutor(max_workers=at_once) as loader:
+        while pending or running:
+            ready = [name for name in pending if references(tables[name][0], deferred) <= loaded.keys()]
+            for name in ready[:at_once - len(running)]:
+                pending.remove(name)
+                running[loader.submit(load_table, con.cursor(), *tables[name], enums, deferred, dict(loaded),
+                                      previous)] = name
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                name = running.pop(future)
+                loaded[name] = future.result()
+                loaded_one(tables[name][0])
+
+
+def write_database(package: Package, path: Path, parquet: Path) -> None:
+    """The database at path, and each table's Parquet file in the folder `parquet`, copied from the database
+    by a cursor of its own as soon as the table is loaded (`load_tables`): the next table's inserts check its keys
+    on one core, the copy uses the other."""
     release = load_release(package)
     parquet.mkdir(parents=True)
-    with duckdb.connect(str(path), config=storage_config(package)) as con, \
-            ThreadPoolExecutor(max_workers=1) as copier:
-        reader, copies, rows = con.cursor(), [], {}
-        for table, statements in schema_sql(package):
-            for statement in statements:
-                con.execute(statement)
-            if table is None:
-                continue
-            source = csv_source(table)
-            if release.previous:
-                con.execute(f"CREATE TEMP TABLE {text_table(table)} AS SELECT * FROM {source}")
-                source = text_table(table)
-            order = insert_order(table, deferred, rows)
-            rows[table.name] = con.execute(f"INSERT INTO {ident(table.name)} "
-                                           f"{typed_rows_sql(table, enums, order, source)}").fetchone()[0]
-            for statement in primary_key_sql(table):
-                con.execute(statement)
+    with duckdb.connect(str(path), config=storage_config(package)) as con, ThreadPoolExecutor(max_workers=1) as copier:
+        reader, copies = con.cursor(), []
+        con.execute(f"ATTACH ':memory:' AS {TEXTS}")
+        for statement in type_sql(enum_types(package)):
+            con.execute(statement)
+
+        def copy(table: Table) -> None:
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
+
+        load_tables(con, package, bool(release.previous), copy)
         # The small statements that follow (changes, then comments and metadata) go in a transaction each rather
         # than one commit each; the views are made between them, as record_changes reads the changes table.
         con.execute("BEGIN TRANSACTION")
@@ -310,9 +283,10 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
         con.execute("BEGIN TRANSACTION")
         describe_database(con, package, release, views)
         con.execute("COMMIT")
-        for copy in copies:
-            copy.result()
+        for future in copies:
+            future.result()
         reader.close()
+        con.execute(f"DETACH {TEXTS}")
         con.execute("CHECKPOINT")
 
 

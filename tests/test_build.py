@@ -10,12 +10,13 @@ import csv
 import datetime as dt
 import struct
 import subprocess
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from scripts import build, changes, metadata
+from scripts import build, changes, ddl, metadata
 from scripts.package import ROOT, load_package
 from scripts.rules import KIND, KINDS, typed_constraints
 
@@ -307,14 +308,14 @@ def test_pinning_refuses_a_file_that_is_not_a_duckdb_database(tmp_path):
 
 def test_rows_go_in_primary_key_order_when_no_foreign_key_points_at_a_large_table():
     package = load_package()
-    tables, deferred = build.creation_order(package)
+    tables, deferred = ddl.creation_order(package)
     citations = package.table("citations")
     assert build.insert_order(citations, deferred, {"sources": 426}) == ["record_id", "source_id"]
 
 
 def test_rows_go_in_the_order_of_a_foreign_key_into_a_large_table_then_the_primary_key():
     package = load_package()
-    tables, deferred = build.creation_order(package)
+    tables, deferred = ddl.creation_order(package)
     citations = package.table("citations")
     rows = {"sources": build.SORTED_PROBES_FROM, "parties": 40}
     assert build.insert_order(citations, deferred, rows) == ["source_id", "record_id"]
@@ -331,6 +332,34 @@ def test_a_small_package_is_written_in_16_kib_blocks_for_the_query_page_to_downl
 def test_a_package_of_more_csv_than_the_small_block_limit_keeps_duckdbs_default_blocks(package, tmp_path, monkeypatch):
     monkeypatch.setattr(build, "SMALL_BLOCKS_UP_TO", 0)
     assert block_size(built(package.root, tmp_path / "out")) == 262144
+
+
+def content(database: Path) -> dict:
+    """Every table's rows (sorted), every constraint and every comment of a database."""
+    tables = [t for (t,) in rows(database, "SELECT table_name FROM duckdb_tables() ORDER BY 1")]
+    return {"rows": {t: rows(database, f'SELECT * FROM "{t}" ORDER BY ALL') for t in tables},
+            "constraints": rows(database, "SELECT table_name, constraint_type, constraint_text FROM "
+                                          "duckdb_constraints() ORDER BY ALL"),
+            "comments": rows(database, "SELECT table_name, column_name, comment FROM duckdb_columns() ORDER BY ALL")}
+
+
+def test_a_large_package_loads_two_tables_at_a_time_into_the_same_database(committed_database, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(build, "SMALL_BLOCKS_UP_TO", 0)
+    load, now, most = build.load_table, [0], [0]
+
+    def counted(*args):
+        now[0] += 1
+        most[0] = max(most[0], now[0])
+        time.sleep(0.05)  # long enough for a second table to start beside it, if one may
+        try:
+            return load(*args)
+        finally:
+            now[0] -= 1
+    monkeypatch.setattr(build, "load_table", counted)
+    large = built(ROOT, tmp_path / "out")
+    assert most[0] == 2
+    assert content(large) == content(committed_database)
 
 
 def test_pinned_identifier_depends_on_the_content_only(tmp_path):
