@@ -154,9 +154,10 @@ def detailed_problems(con: duckdb.DuckDBPyConnection, table: Table, rules: list[
 
 
 def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.date) -> tuple[list[Problem], dict]:
-    """The verdict pass over every table, then the detailed pass over the tables that failed it. Only the
-    narrow tables (schema `lookups`, behind `main` on the search path) and one whole table at a time are
-    ever in memory."""
+    """The verdict pass over every table (the rules that compare rows or read other tables, two tables at a time:
+    their queries keep one core busy more than two), then the detailed pass over the tables that failed it. Only
+    the narrow tables (schema `lookups`, behind `main` on the search path) and one whole table at a time are ever
+    in memory."""
     con.execute(f"CREATE SCHEMA {LOOKUPS}")
     con.execute(f"SET search_path = 'main,{LOOKUPS}'")
     problems, read = [], set()
@@ -167,12 +168,20 @@ def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.dat
         problems += found
         if not found:
             read.add(table.name)
+    tables = [t for t in package.tables if t.name in read]
+    usable = {t.name: [r for r in rules[t.name] if r.tables <= read] for t in tables}
+
+    def judged(table: Table) -> tuple[int, bool]:  # on a cursor of its own: two tables are judged at a time
+        with con.cursor() as cursor:
+            cursor.execute(f"SET search_path = 'main,{LOOKUPS}'")
+            return verdict(cursor, table, [r for r in usable[table.name] if not r.local])
+
+    with ThreadPoolExecutor(max_workers=2) as judges:
+        verdicts = list(judges.map(judged, tables))
     rows = {}
-    for table in (t for t in package.tables if t.name in read):
-        usable = [r for r in rules[table.name] if r.tables <= read]
-        rows[table.name], passes = verdict(con, table, [r for r in usable if not r.local])
+    for table, (rows[table.name], passes) in zip(tables, verdicts, strict=True):
         if not passes:
-            problems += detailed_problems(con, table, usable)
+            problems += detailed_problems(con, table, usable[table.name])
     return problems, rows
 
 
