@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from scripts import changes, events, metadata
-from scripts.ddl import creation_order, enum_types, primary_key_sql, schema_sql, type_sql
+from scripts.ddl import creation_order, enum_types, primary_key_sql, table_statements, type_sql
 from scripts.identity import Release, load_release
 from scripts.load import csv_source
 from scripts.package import (
@@ -64,9 +64,9 @@ def is_large(package: Package) -> bool:
     return sum(table.file.stat().st_size for table in package.tables) > SMALL_BLOCKS_UP_TO
 
 
-def storage_config(package: Package) -> dict[str, str]:
+def storage_config(large: bool) -> dict[str, str]:
     """How the file is written: `metadata.STORAGE`, with 16 KiB blocks unless the package `is_large`."""
-    return metadata.STORAGE | ({} if is_large(package) else SMALL_BLOCKS)
+    return metadata.STORAGE | ({} if large else SMALL_BLOCKS)
 
 
 def view_files(root: Path) -> list[Path]:
@@ -231,17 +231,15 @@ def load_table(cursor: duckdb.DuckDBPyConnection, table: Table, statements: list
     return rows
 
 
-def load_tables(con: duckdb.DuckDBPyConnection, package: Package, previous: bool,
+def load_tables(con: duckdb.DuckDBPyConnection, package: Package, enums: dict, previous: bool, at_once: int,
                 loaded_one: Callable[[Table], None]) -> None:
-    """Every table in creation order, each once the tables it references are loaded and keyed; `loaded_one(table)`
-    as each is done. DuckDB inserts into a table with a foreign key (which it indexes) on one core, so the tables of
-    a large package (`is_large`) load two at a time; their blocks then interleave in the file in whichever order
-    they are written, which a large file's are anyway (see the module's docstring). One at a time, the order is
-    `creation_order` and the file byte-identical across builds."""
-    enums = enum_types(package)
-    _, deferred = creation_order(package)
-    tables = {table.name: (table, statements) for table, statements in schema_sql(package) if table is not None}
-    at_once = 2 if is_large(package) else 1
+    """Every table in creation order, each once the tables it references are loaded and keyed; `loaded_one(table)` as
+    each is done, `at_once` tables at a time. DuckDB inserts into a table with a foreign key (which it indexes) on
+    one core, so the tables of a large package (`is_large`) load two at a time; their blocks then interleave in the
+    file in whichever order they are written, which a large file's are anyway (see the module's docstring). One at a
+    time, the order is `creation_order` and the file byte-identical across builds."""
+    ordered, deferred = creation_order(package)
+    tables = {table.name: (table, table_statements(package, table, enums, deferred)) for table in ordered}
     pending, running, loaded = list(tables), {}, {}
     with ThreadPoolExecutor(max_workers=at_once) as loader:
         while pending or running:
@@ -261,19 +259,19 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
     """The database at path, and each table's Parquet file in the folder `parquet`, copied from the database
     by a cursor of its own as soon as the table is loaded (`load_tables`): the next table's inserts check its keys
     on one core, the copy uses the other."""
-    release = load_release(package)
+    release, enums, large = load_release(package), enum_types(package), is_large(package)
     parquet.mkdir(parents=True)
-    with duckdb.connect(str(path), config=storage_config(package)) as con, ThreadPoolExecutor(max_workers=1) as copier:
+    with duckdb.connect(str(path), config=storage_config(large)) as con, ThreadPoolExecutor(max_workers=1) as copier:
         reader, copies = con.cursor(), []
         con.execute(f"ATTACH ':memory:' AS {TEXTS}")
-        for statement in type_sql(enum_types(package)):
+        for statement in type_sql(enums):
             con.execute(statement)
 
         def copy(table: Table) -> None:
             kv = metadata.parquet_metadata(package, release, table)
             copies.append(copier.submit(write_parquet, reader, table, parquet, kv))
 
-        load_tables(con, package, bool(release.previous), copy)
+        load_tables(con, package, enums, bool(release.previous), 2 if large else 1, copy)
         # The small statements that follow (changes, then comments and metadata) go in a transaction each rather
         # than one commit each; the views are made between them, as record_changes reads the changes table.
         con.execute("BEGIN TRANSACTION")

@@ -81,12 +81,7 @@ def type_sql(enums: dict) -> list[str]:
             for name, codes in sorted(set((n, tuple(c)) for n, c in enums.values()))]
 
 
-def schema_sql(package: Package) -> list[tuple[Table | None, list[str]]]:
-    """The schema as statements in the order they run: the ENUM types, then each table with its comments
-    (its primary key is added after loading: `primary_key_sql`). The database and the browser's console are
-    both made from this."""
-    enums = enum_types(package)
-    tables, deferred = creation_order(package)
-    return [(None, type_sql(enums))] + [
-        (table, [create_table_sql(package, table, enums, deferred)] + comment_sql(package, table, deferred))
-        for table in tables]
+def table_statements(package: Package, table: Table, enums: dict, deferred: set[tuple[str, str]]) -> list[str]:
+    """The table's CREATE TABLE, then its comments; its primary key is added once it is loaded (`primary_key_sql`),
+    and the ENUM types it uses come first (`type_sql`)."""
+    return [create_table_sql(package, table, enums, deferred)] + comment_sql(package, table, deferred)

@@ -37,6 +37,7 @@ MEMORY_LIMIT = "700MB"  # DuckDB spills to disk beyond this: validation's memory
 LOOKUPS = "lookups"
 PASSES = "__passes"
 DESCRIPTOR_CACHE = "descriptors"  # `scripts.cache`: frictionless's verdicts
+SEARCH_PATH = f"SET search_path = 'main,{LOOKUPS}'"  # each cursor finds the narrow tables by their own names
 
 
 def descriptor_problems(package: Package) -> list[Problem]:
@@ -159,7 +160,7 @@ def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.dat
     the narrow tables (schema `lookups`, behind `main` on the search path) and one whole table at a time are ever
     in memory."""
     con.execute(f"CREATE SCHEMA {LOOKUPS}")
-    con.execute(f"SET search_path = 'main,{LOOKUPS}'")
+    con.execute(SEARCH_PATH)
     problems, read = [], set()
     rules = {table.name: table_rules(table, package, today) for table in package.tables}
     for table in package.tables:
@@ -173,7 +174,7 @@ def check_tables(con: duckdb.DuckDBPyConnection, package: Package, today: dt.dat
 
     def judged(table: Table) -> tuple[int, bool]:  # on a cursor of its own: two tables are judged at a time
         with con.cursor() as cursor:
-            cursor.execute(f"SET search_path = 'main,{LOOKUPS}'")
+            cursor.execute(SEARCH_PATH)
             return verdict(cursor, table, [r for r in usable[table.name] if not r.local])
 
     with ThreadPoolExecutor(max_workers=2) as judges:

@@ -16,7 +16,7 @@ from scripts.faults import plant_faults
 from scripts.package import ROOT, load_package
 from scripts.rules import KINDS, table_rules
 from scripts.synthetic import write_package
-from scripts.validate import LOOKUPS, rule_passes, scan, validate
+from scripts.validate import LOOKUPS, SEARCH_PATH, rule_passes, scan, validate
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_every_later_rules_verdict_agrees_with_its_row_by_row_check_on_a_valid_a
         package = load_package(root)
         with duckdb.connect() as con:
             con.execute(f"CREATE SCHEMA {LOOKUPS}")
-            con.execute(f"SET search_path = 'main,{LOOKUPS}'")
+            con.execute(SEARCH_PATH)
             rules = {t.name: table_rules(t, package, dt.date.today()) for t in package.tables}
             for t in package.tables:
                 assert scan(con, package, t, [r for r in rules[t.name] if r.local],
