@@ -8,6 +8,7 @@ stdlib's regex parser and says "implied" only when it is sure.
 
 from __future__ import annotations
 
+import functools
 import re
 import re._parser as sre  # the stdlib's regex parser: a pattern's edge characters are read, not guessed
 
@@ -55,15 +56,18 @@ def item_edge(op, av, from_end: bool) -> tuple[set[str] | None, bool]:
     return None, False
 
 
-def edge_characters(pattern: str) -> tuple[set[str] | None, set[str] | None]:
-    """The first and last characters of any string the pattern fully matches (None: cannot tell)."""
+@functools.cache
+def edge_characters(pattern: str) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The first and last characters of any string the pattern fully matches (None: cannot tell). Kept per
+    pattern: every field of a kind asks, and parsing is most of making a table's rules."""
     try:
         parsed = sre.parse(pattern)
     except re.error:
         return None, None
     if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
         return None, None
-    return sequence_edge(list(parsed), False)[0], sequence_edge(list(parsed), True)[0]
+    first, last = sequence_edge(list(parsed), False)[0], sequence_edge(list(parsed), True)[0]
+    return (None if first is None else frozenset(first)), (None if last is None else frozenset(last))
 
 
 def shapes(field: Field) -> list[tuple[set[str] | None, set[str] | None]]:
@@ -104,15 +108,17 @@ def sequence_characters(items) -> set[str] | None:
     return chars
 
 
-def pattern_characters(pattern: str) -> set[str] | None:
-    """Every character a string the pattern fully matches can hold (None: cannot tell)."""
+@functools.cache
+def pattern_characters(pattern: str) -> frozenset[str] | None:
+    """Every character a string the pattern fully matches can hold (None: cannot tell), kept per pattern."""
     try:
         parsed = sre.parse(pattern)
     except re.error:
         return None
     if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
         return None
-    return sequence_characters(list(parsed))
+    chars = sequence_characters(list(parsed))
+    return None if chars is None else frozenset(chars)
 
 
 def printable_ascii_only(field: Field) -> bool:

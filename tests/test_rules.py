@@ -16,7 +16,7 @@ import pytest
 from scripts.package import INTEGER, Package, Table, load_package
 from scripts.package.reading import read_field
 from scripts.rules import FORMULA_START, KIND, KINDS, WHITESPACE, applicable, table_rules, verdict_checks
-from scripts.rules.core import Context
+from scripts.rules.core import Context, forbid
 from scripts.shapes import edge_characters, pattern_characters
 
 DIGITS = set(string.digits)
@@ -138,10 +138,34 @@ def test_one_search_per_cell_passes_exactly_where_all_its_rules_pass():
     package = load_package()
     rules = [r for r in table_rules(package.table("meetings"), package, dt.date.today())
              if r.field == "summary" and r.local]
-    assert len(verdict_checks(rules)) < len(rules)
-    assert passes(" AND ".join(verdict_checks(rules)), "summary") == passes(
-        " AND ".join(f"coalesce({r.sql}, true)" for r in rules), "summary")
-    assert passes(" AND ".join(verdict_checks(rules)), "summary").count(False) > len(WHITESPACE)
+    with duckdb.connect() as con:
+        checks = verdict_checks(rules, con)
+    assert len(checks) < len(rules)
+    assert passes(" AND ".join(checks), "summary") == passes(" AND ".join(f"coalesce({r.sql}, true)" for r in rules),
+                                                             "summary")
+    assert passes(" AND ".join(checks), "summary").count(False) > len(WHITESPACE)
+
+
+def searching(name: str, regex: str):
+    """A rule that searches the cell of field `name` for `regex`."""
+    return forbid(read_field({"name": name}, (), "fields"), "searched", "", regex)
+
+
+def test_cells_searched_for_the_same_patterns_are_searched_together_and_a_fault_in_either_fails_the_row():
+    rules = [searching(name, "[\\x{200b}]") for name in ("venue", "summary")]
+    with duckdb.connect() as con:
+        [joined] = verdict_checks(rules, con)
+        verdicts = con.execute(f"SELECT {joined} FROM (VALUES ('a', 'b'), ('a\u200b', 'b'), (NULL, '\u200b'), "
+                               "('a', NULL)) AS t(venue, summary)").fetchall()
+    assert "concat_ws(' ', \"venue\", \"summary\")" in joined
+    assert [v for (v,) in verdicts] == [True, False, False, True]
+
+
+def test_cells_are_searched_one_by_one_for_a_pattern_that_matches_a_space():
+    rules = [searching(name, "a b") for name in ("venue", "summary")]
+    with duckdb.connect() as con:
+        checks = verdict_checks(rules, con)
+    assert len(checks) == 2 and not any("concat_ws" in c for c in checks)
 
 
 def test_every_kind_has_sql_on_text_a_database_form_words_a_planted_fault_and_a_fix_up():

@@ -12,7 +12,6 @@ it (`scripts.synthetic`). Adding a rule is one entry in `cells`, `text`, `urls`,
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import duckdb
 
@@ -68,37 +67,43 @@ def field_words(package: Package, table: Table, field: Field) -> list[str]:
     return [kind.words(field) for kind in applicable(package, table, field) if kind.name not in CELL_TEXT_KINDS]
 
 
-def verdict_checks(rules: list[Rule]) -> list[str]:
+def verdict_checks(rules: list[Rule], con: duckdb.DuckDBPyConnection) -> list[str]:
     """SQL checks that all pass exactly where every rule passes, as few and cheap as can be: implied rules
-    are left out (the rule that implies them is in); where a rule searches a cell's text, every forbidden
-    pattern of that cell joins the one search; and cells whose one search is the same unanchored pattern are
-    searched together, joined by a space (which no forbidden pattern matches, so a match in the joined text is
-    a match in a cell; a match across two cells only sends the table to the detailed pass)."""
+    are left out (the rule that implies them is in); a rule with a cheaper form than a search keeps it (a
+    first or last character compared by code point); the patterns a cell must be searched for join one search;
+    and cells searched for the same patterns are searched together, joined by a space (which no such pattern
+    matches, so a match in a cell is a match in the joined text; a match across two cells only sends the table
+    to the detailed pass). DuckDB compiles each search's regex for every query, and a class of every assigned
+    code point takes milliseconds: one search per group of cells, not per cell, is most of a small check.
+    `con` tells which patterns match a space."""
     kept = [r for r in rules if not r.implied]
-    searched = {r.field for r in kept if r.searches}
-    merged: dict[str, list[str]] = {}
+    checks = [f"coalesce({r.sql}, true)" for r in kept if not r.searches]
+    searched: dict[str, list[str]] = {}
     for r in kept:
-        if r.forbidden and r.field in searched:
-            merged.setdefault(r.field, []).append(f"(?:{r.forbidden})")
-    checks = [f"coalesce({r.sql}, true)" for r in kept if not (r.forbidden and r.field in searched)]
+        if r.searches:
+            searched.setdefault(r.field, []).append(f"(?:{r.forbidden})")
     by_pattern: dict[str, list[str]] = {}
-    for name, regexes in merged.items():
+    for name, regexes in searched.items():
         by_pattern.setdefault("|".join(regexes), []).append(name)
     for pattern, names in by_pattern.items():
         anchored = any(c in pattern.replace("[^", "[") for c in "^$")  # `[^...]` negates a class, anchors nothing
-        joinable = len(names) > 1 and not anchored and not pattern_matches_space(pattern)
+        joinable = len(names) > 1 and not anchored and not pattern_matches_space(con, pattern)
         text = f"concat_ws(' ', {', '.join(map(ident, names))})" if joinable else None
         for target in ([text] if joinable else [ident(n) for n in names]):
             checks.append(f"coalesce(NOT regexp_matches({target}, {literal(pattern)}), true)")
     return checks
 
 
-@functools.cache
-def pattern_matches_space(pattern: str) -> bool:
-    """Whether the pattern matches text holding a space, as DuckDB's regex engine reads it."""
-    with duckdb.connect() as con:
+def pattern_matches_space(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
+    """Whether the pattern matches text holding a space, as DuckDB's regex engine reads it. Kept per pattern:
+    the tables of a package share their patterns, and each costs a compile."""
+    if pattern not in SPACE_MATCHES:
         sql = "SELECT regexp_matches(' ', ?) OR regexp_matches('a b', ?)"
-        return con.execute(sql, [pattern, pattern]).fetchone()[0]
+        SPACE_MATCHES[pattern] = con.execute(sql, [pattern, pattern]).fetchone()[0]
+    return SPACE_MATCHES[pattern]
+
+
+SPACE_MATCHES: dict[str, bool] = {}
 
 
 __all__ = ["FORMULA_START", "KIND", "KINDS", "ROWS", "WHITESPACE", "Rule", "field_words", "table_rules",
