@@ -69,21 +69,20 @@ def field_words(package: Package, table: Table, field: Field) -> list[str]:
 
 def verdict_checks(rules: list[Rule], con: duckdb.DuckDBPyConnection) -> list[str]:
     """SQL checks that all pass exactly where every rule passes, as few and cheap as can be: implied rules
-    are left out (the rule that implies them is in); a rule with a cheaper form than a search keeps it (a
-    first or last character compared by code point); the patterns a cell must be searched for join one search;
-    and cells searched for the same patterns are searched together, joined by a space (which no such pattern
-    matches, so a match in a cell is a match in the joined text; a match across two cells only sends the table
-    to the detailed pass). DuckDB compiles each search's regex for every query, and a class of every assigned
-    code point takes milliseconds: one search per group of cells, not per cell, is most of a small check.
-    `con` tells which patterns match a space."""
+    are left out (the rule that implies them is in); where a rule searches a cell's text, every forbidden
+    pattern of that cell joins the one search; and cells whose one search is the same unanchored pattern are
+    searched together, joined by a space (which no forbidden pattern matches, so a match in the joined text is
+    a match in a cell; a match across two cells only sends the table to the detailed pass). `con` tells which
+    patterns match a space."""
     kept = [r for r in rules if not r.implied]
-    checks = [f"coalesce({r.sql}, true)" for r in kept if not r.searches]
-    searched: dict[str, list[str]] = {}
+    searched = {r.field for r in kept if r.searches}
+    merged: dict[str, list[str]] = {}
     for r in kept:
-        if r.searches:
-            searched.setdefault(r.field, []).append(f"(?:{r.forbidden})")
+        if r.forbidden and r.field in searched:
+            merged.setdefault(r.field, []).append(f"(?:{r.forbidden})")
+    checks = [f"coalesce({r.sql}, true)" for r in kept if not (r.forbidden and r.field in searched)]
     by_pattern: dict[str, list[str]] = {}
-    for name, regexes in searched.items():
+    for name, regexes in merged.items():
         by_pattern.setdefault("|".join(regexes), []).append(name)
     for pattern, names in by_pattern.items():
         anchored = any(c in pattern.replace("[^", "[") for c in "^$")  # `[^...]` negates a class, anchors nothing
