@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help venv build check audit docs serve query bench test test-fast lint lock clean
+.PHONY: help venv bytecode build check audit docs serve query bench test test-fast lint lock clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -34,7 +34,13 @@ node_modules/.installed: package.json package-lock.json
 
 venv: $(VENV)/.installed  ## create .venv with the pinned dependencies
 
-build: $(VENV)/.installed node_modules/.installed  ## validate, then build database, Parquet, release zip and site into build/
+# The bytecode of scripts/ and tests/, kept beside them (git ignores it). Every stage of a build and many tests are
+# Python processes of their own, and a machine that sets PYTHONDONTWRITEBYTECODE has each compile the project again;
+# the build's snapshot copies this bytecode with the code (and the times of its sources, by which Python checks it).
+bytecode: $(VENV)/.installed
+	@$(PY) -m compileall -q scripts tests
+
+build: $(VENV)/.installed node_modules/.installed bytecode  ## validate, then build database, Parquet, release zip and site into build/
 	$(PY) -m scripts.pipeline
 
 check: $(VENV)/.installed  ## validate datapackage.json, schemas and data
@@ -61,11 +67,11 @@ bench: $(VENV)/.installed node_modules/.installed  ## time validation and build 
 
 # Two workers, each module on one of them (`--dist loadscope`): a module's fixtures (a browser tab's visits, a
 # built package) are then made once, not once per worker.
-test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)  ## lint, then every test (Chromium installed if missing)
+test: $(VENV)/.installed node_modules/.installed $(CHROMIUM) bytecode  ## lint, then every test (Chromium installed if missing)
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest -q -n 2 --dist loadscope
 
-test-fast: $(VENV)/.installed node_modules/.installed  ## lint, then every test but the browser, acceptance and kill tests
+test-fast: $(VENV)/.installed node_modules/.installed bytecode  ## lint, then every test but the browser, acceptance and kill tests
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest -q -n 2 --dist loadscope -m "not browser and not slow and not acceptance"
 
