@@ -1,7 +1,7 @@
 """What one run can leave for the next, in the user's cache folder ($XDG_CACHE_HOME or ~/.cache, as pip's and uv's
 do; a build's own folders are temporary): results that depend only on the bytes that name them, such as the
-compiled templates of the theme and frictionless's verdict on a descriptor. A cache that cannot be read or
-written costs time, never a result."""
+compiled templates of the theme, frictionless's verdict on a descriptor and the Map page's country outlines. A
+cache that cannot be read or written costs time, never a result."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import json
 import math
 from pathlib import Path
 
+from scripts import cache
 from scripts.package import ROOT, Table, ident, literal
 from scripts.site.context import Site
 from scripts.site.html import attr, esc, external_link, href, shown_date
@@ -160,16 +161,30 @@ def record_words(row: dict) -> str:
     return f"{date}: {one_line(row['summary'] or row['record_id'], 100)}"
 
 
-def draw(view: View, title: str, countries: list, marks: list[dict], unlabelled: View | None = None) -> str:
-    """One map as inline SVG (one line, so Markdown leaves it alone); marks inside `unlabelled` (drawn larger
-    on another map) get no name."""
+def outlines() -> list[list[list]]:
+    """For each of VIEWS, the countries it shows: [name, SVG path, where the name goes or None]. Kept in the user's
+    cache under the atlas's bytes and this module's code (which holds the views): decoding and projecting the
+    atlas was a third of the time the site took to write its pages, for the same drawing every time."""
+    atlas = ATLAS.read_bytes()
+    name = cache.key(atlas, Path(__file__).read_bytes())
+    kept = cache.load("map", name)
+    if isinstance(kept, list) and len(kept) == len(VIEWS):
+        return kept
+    countries = country_rings(json.loads(atlas))
+    drawn = [[[country, *outline_path(View(*box), rings)] for country, rings in countries] for _, *box in VIEWS]
+    drawn = [[[country, d, list(at) if at else None] for country, d, at in view if d] for view in drawn]
+    cache.save("map", name, drawn)
+    return drawn
+
+
+def draw(view: View, title: str, countries: list[list], marks: list[dict], unlabelled: View | None = None) -> str:
+    """One map as inline SVG (one line, so Markdown leaves it alone), on the countries `outlines` gives for it;
+    marks inside `unlabelled` (drawn larger on another map) get no name."""
     shapes, names = [], []
-    for name, rings in countries:
-        d, label_at = outline_path(view, rings)
-        if d:
-            shapes.append(f'<path d="{d}"><title>{esc(name)}</title></path>')
-            if label_at:
-                names.append(f'<text x="{label_at[0]:.0f}" y="{label_at[1]:.0f}" class="country">{esc(name)}</text>')
+    for name, d, label_at in countries:
+        shapes.append(f'<path d="{d}"><title>{esc(name)}</title></path>')
+        if label_at:
+            names.append(f'<text x="{label_at[0]:.0f}" y="{label_at[1]:.0f}" class="country">{esc(name)}</text>')
     dots = []
     for m in sorted(marks, key=lambda m: m["area"]):
         x, y = view.point(m["lon"], m["lat"])
@@ -201,7 +216,7 @@ def map_markdown(site: Site) -> str:
     places = tables[0]
     url_field = next((f.name for f in places.fields if f.is_url), None)
     named = mentions(site, places)
-    countries = country_rings(json.loads(ATLAS.read_text(encoding="utf-8")))
+    countries = outlines()
     key = places.primary_key[0]
     marks, missing = [], []
     for row in site.rows(places.name):
@@ -226,7 +241,7 @@ def map_markdown(site: Site) -> str:
         view = View(*box)
         shown = [m for m in marks if view.inside(m["lon"], m["lat"])]
         inner = View(*VIEWS[0][1:]) if i else None
-        drawn = f'<div class="map-wrap">{draw(view, title, countries, shown, inner)}</div>'
+        drawn = f'<div class="map-wrap">{draw(view, title, countries[i], shown, inner)}</div>'
         out += [f"## {esc(title)}", "", site.blocks.put(PAGE, [drawn]), ""]  # drawings: nothing to search
     outside = [m for m in marks if not any(View(*box).inside(m["lon"], m["lat"]) for _, *box in VIEWS)]
     if outside or missing:
