@@ -58,3 +58,23 @@ def test_a_warning_stops_mkdocs_and_is_shown_before_the_line_that_says_so(tmp_pa
     assert (raised.value.reported, raised.value.why) == ([
         "WARNING -  Doc file 'index.md' contains a link 'missing.md', but the target is not found among documentation "
         "files.", "Aborted with 1 warnings in strict mode!"], "mkdocs build --strict reported the problems above")
+
+
+def test_mkdocs_started_ahead_builds_nothing_when_the_stage_stops_before_its_turn(tmp_path):
+    """MkDocs starts before the pages are written; a stage that fails while writing them ends it unbuilt."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Early\n")
+    with pytest.raises(RuntimeError), site_build.MkDocs(tmp_path / "mkdocs.yml") as mkdocs:
+        raise RuntimeError("a page could not be written")
+    assert mkdocs.process.returncode is not None and not (tmp_path / "site").exists()
+
+
+def test_mkdocs_started_ahead_builds_the_pages_written_after_it_started(tmp_path):
+    with site_build.MkDocs(tmp_path / "mkdocs.yml") as mkdocs:
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "docs" / "index.md").write_text("# Written late\n")
+        (tmp_path / "mkdocs.yml").write_text("site_name: Late\n")
+        with mkdocs.running():
+            pass
+    assert "Written late" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -32,6 +32,7 @@ from scripts.identity import load_release
 from scripts.manifest import Manifest, ManifestError
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
+from scripts.ready import GO
 from scripts.site import blocks, commitments, console, feed, map, pages, records, shell, tables, timeline
 from scripts.site.context import Blocks, Site
 from scripts.site.html import page_url
@@ -39,6 +40,7 @@ from scripts.site.theme import themed
 
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
+SITE_CONFIG = "mkdocs.yml"  # OUT/mkdocs.yml: the staged configuration MkDocs builds from
 BLOCKS = "site-blocks"  # OUT/site-blocks: the lists of rows that MkDocs does not parse (`context.Blocks`)
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
 PAGE_FAMILIES = (tables, timeline, commitments, pages, shell, map, console, feed)
@@ -99,7 +101,7 @@ def staged(root: Path, out: Path) -> Iterator[tuple[Site, Path]]:
                 (stage / name).parent.mkdir(parents=True, exist_ok=True)
                 (stage / name).write_text(text, encoding="utf-8")
         fill_markers(stage, blocks.blocks(site, root, config.get("site_url") or ""))
-        path = out / "mkdocs.yml"
+        path = out / SITE_CONFIG
         path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
         yield site, path
 
@@ -118,36 +120,67 @@ class MkDocsFailed(Exception):
         self.reported, self.why = reported, why
 
 
+class MkDocs:
+    """`mkdocs build --strict` on a configuration, in a process started before the configuration and the pages are
+    written (`scripts.site.mkdocs_run`: its imports overlap their writing) and told to build by `running`; its
+    output kept back. Closing it ends a process that was never told to build, or is still building."""
+
+    def __init__(self, config: Path):
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",
+               "PYTHONPATH": str(ROOT)}  # the theme's hook imports `scripts.cache`
+        self.log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+        self.process = subprocess.Popen([sys.executable, "-m", "scripts.site.mkdocs_run", str(config)],
+                                        stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                        text=True, preexec_fn=dies_with_me())  # a killed stage leaves none writing on
+
+    def __enter__(self) -> MkDocs:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if not self.process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
+        self.log.close()
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """The build, running while the body works. On failure its warnings are shown (not with `--quiet`, which
+        hides them from strict mode too, so that nothing stops the build); a crash (a full disk, say) is its last
+        line, never its traceback."""
+        with contextlib.suppress(BrokenPipeError):  # it ended early: its exit status says why
+            self.process.stdin.write(GO)
+            self.process.stdin.close()
+        try:
+            yield
+        except BaseException:
+            self.process.kill()
+            raise
+        if self.process.wait() == 0:
+            return
+        self.log.seek(0)
+        output = [line for line in self.log.read().splitlines() if line.strip() and not line.startswith("INFO")]
+        if any(line.startswith("Traceback (most recent call last)") for line in output):
+            raise MkDocsFailed([], f"mkdocs stopped: {output[-1].strip()}")
+        raise MkDocsFailed(output, "mkdocs build --strict reported the problems above")
+
+
 @contextlib.contextmanager
 def mkdocs_running(config: Path) -> Iterator[None]:
-    """`mkdocs build --strict` on the staged configuration, running while the body works, its output kept back.
-    On failure its warnings are shown (not with `--quiet`, which hides them from strict mode too, so that
-    nothing stops the build); a crash (a full disk, say) is its last line, never its traceback."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",
-           "PYTHONPATH": str(ROOT)}  # the theme's hook imports `scripts.cache`
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
-        with subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-                              stdout=log, stderr=subprocess.STDOUT, env=env,
-                              preexec_fn=dies_with_me()) as mkdocs:  # a killed stage leaves no MkDocs writing on
-            try:
-                yield
-            except BaseException:
-                mkdocs.kill()
-                raise
-        if mkdocs.returncode == 0:
-            return
-        log.seek(0)
-        output = [line for line in log.read().splitlines() if line.strip() and not line.startswith("INFO")]
-    if any(line.startswith("Traceback (most recent call last)") for line in output):
-        raise MkDocsFailed([], f"mkdocs stopped: {output[-1].strip()}")
-    raise MkDocsFailed(output, "mkdocs build --strict reported the problems above")
+    """`mkdocs build --strict` on a configuration that is already written, running while the body works."""
+    with MkDocs(config) as mkdocs, mkdocs.running():
+        yield
 
 
 def build_site(root: Path, out: Path) -> Path:
-    """Generate the pages, run `mkdocs build --strict` and, while it runs, make the record pages' parts; then put
-    the lists back into their pages and write the record pages from the shell; return OUT/site."""
-    with staged(root, out) as (site, config), tempfile.TemporaryFile("w+", encoding="utf-8") as parts:
-        with mkdocs_running(config):
+    """Start MkDocs (it imports while the pages are made), generate the pages, run `mkdocs build --strict` and,
+    while it runs, make the record pages' parts; then put the lists back into their pages and write the record
+    pages from the shell; return OUT/site."""
+    with MkDocs(out / SITE_CONFIG) as mkdocs, staged(root, out) as (site, _), \
+            tempfile.TemporaryFile("w+", encoding="utf-8") as parts:
+        with mkdocs.running():
             shell.keep(records.pages(site), parts)
         for page in site.blocks.pages:
             site.blocks.fill(page, out / "site" / page_url(page) / "index.html")
