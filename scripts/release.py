@@ -286,6 +286,11 @@ def member_problem(name: str) -> str | None:
     return None
 
 
+# zlib's default level: level 9 took three times as long (0.25 against 0.08 s for the real release) to make the
+# zip 0.3% smaller.
+ZIP_LEVEL = 6
+
+
 def write_zip(path: Path, folder: str, files: dict[str, bytes]) -> None:
     """A zip whose bytes depend only on the files: sorted names, fixed time, fixed mode, one compressor. Every
     member name is a plain relative path inside the folder, or nothing is written (UnsafeMember)."""
@@ -299,7 +304,7 @@ def write_zip(path: Path, folder: str, files: dict[str, bytes]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = FILE_MODE << 16
-            archive.writestr(info, files[name], compresslevel=9)
+            archive.writestr(info, files[name], compresslevel=ZIP_LEVEL)
     tmp.replace(path)
 
 
