@@ -40,7 +40,7 @@ from typing import IO
 from scripts.children import dies_with_me
 from scripts.files import NotRegular, copy_tree
 from scripts.package import ROOT
-from scripts.ready import GO
+from scripts.ready import DONE, GO
 from scripts.terminal import printable
 
 STAGES = ["build", "release", "site.build"]
@@ -57,9 +57,13 @@ STAGE_FILES = {
                 "templates/, CITATION.cff, CHANGELOG.md, LICENSE, release.toml",
                 "OUT/<name>-<version>.zip, OUT/changes.csv, OUT/am-az-normalization.xlsx, "
                 "OUT/downloads/ (with manifest.json)"),
-    "site.build": ("the database (read-only), OUT/downloads/, OUT/changes.csv, docs/, mkdocs.yml, queries/*.sql, "
-                   "CITATION.cff, CHANGELOG.md, release.toml, node_modules/", "OUT/docs/, OUT/mkdocs.yml, OUT/site/"),
+    "site.build": ("the database (read-only), then OUT/downloads/ once the release stage is done, docs/, mkdocs.yml, "
+                   "queries/*.sql, CITATION.cff, CHANGELOG.md, release.toml, node_modules/",
+                   "OUT/docs/, OUT/mkdocs.yml, OUT/site/"),
 }
+# A stage that runs beside the stage before it: the site writes its pages from the database while the release is
+# made, and takes the release's downloads once it is told that stage is done (`scripts.ready.previous_done`).
+OVERLAPS = {"site.build": "release"}
 INPUTS = ("datapackage.json", "schemas", "data", "queries", "docs", "mkdocs.yml", "CITATION.cff", "CHANGELOG.md",
           "README.md", "LICENSE", "templates")
 OWN = ("release.toml", "releases")  # the package's own release identity and history: never another package's
@@ -219,6 +223,7 @@ class Stage:
             env["GIT_DIR"] = str(ROOT / ".git")
         env.pop(KILL_AT, None)
         self.command = [sys.executable, "-m", f"scripts.{module}", str(arg)]
+        self.told_go = False
         self.held: list[tuple[str, str]] | None = [] if held else None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scripts.ready", module, str(arg)] if waits else self.command, cwd=snap, env=env,
@@ -237,14 +242,24 @@ class Stage:
             else:
                 write(name, line)
 
+    def tell(self, line: str) -> None:
+        with contextlib.suppress(BrokenPipeError):  # it ended early: its exit status says why
+            self.process.stdin.write(line)
+            self.process.stdin.flush()
+
+    def go(self) -> None:
+        """Let a stage that waits run now, ahead of its turn (`OVERLAPS`)."""
+        self.started, self.told_go = time.perf_counter(), True
+        self.tell(GO)
+
     def finish(self) -> float:
-        """Run a stage that waits, then wait for the stage and show what it held back; its seconds (from its go, for
-        a stage that waits), or CalledProcessError if it failed."""
+        """Run a stage that waits (unless it was told to `go` already), then wait for the stage and show what it
+        held back; its seconds (from its go, for a stage that waits), or CalledProcessError if it failed."""
         try:
             if self.process.stdin:
-                self.started = time.perf_counter()
-                with contextlib.suppress(BrokenPipeError):  # it ended early: its exit status says why
-                    self.process.stdin.write(GO)
+                if not self.told_go:
+                    self.go()
+                with contextlib.suppress(BrokenPipeError):
                     self.process.stdin.close()
             self.process.wait()
         except BaseException:
@@ -313,12 +328,17 @@ def build(root: Path, out: Path, stages: list[str], lock: int) -> list[str]:
         try:
             validated(snap, tmp, lock, ahead, out)
             checkpoint("validated")
-            for stage in stages:
+            for stage, after in zip(stages, [*stages[1:], None], strict=True):
                 running = waiting.pop(stage, ahead)
+                beside = waiting.get(after) if OVERLAPS.get(after) == stage else None
+                if beside:
+                    beside.go()
                 try:
                     seconds = running.finish()
                 except subprocess.CalledProcessError:
                     raise Stop(f"stage '{stage}' failed; {out} was not changed") from None
+                if beside:
+                    beside.tell(DONE)
                 print(f"{stage}: done ({seconds:.1f} s)", flush=True)
                 checkpoint(f"stage-{stage}")
         finally:

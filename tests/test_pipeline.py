@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from scripts.package import ROOT
 from scripts.pipeline import publish, run
+from scripts.ready import DONE, GO
+from tests.conftest import build_and_release as build_and_release_stages
 
 
 def previous_build(out: Path) -> dict[str, bytes]:
@@ -101,3 +104,28 @@ def test_the_stages_waiting_their_turn_are_ended_and_reaped_when_the_data_is_inv
     before = children()
     assert run(package.root, tmp_path / "build", ["build", "release", "site.build"]) == 1
     assert children() - before == set()
+
+
+def test_a_site_told_to_go_before_the_release_is_done_writes_its_pages_then_waits_for_the_downloads(package,
+                                                                                                      tmp_path):
+    """`OVERLAPS`: the site stage starts once the database is built, writes its pages while the release is made,
+    and takes the release's downloads only when the build says the release is done."""
+    out = tmp_path / "out"
+    build_and_release_stages(package.root, out)
+    (out / "downloads").rename(tmp_path / "downloads")  # not made yet, as while the release runs
+    site = subprocess.Popen([sys.executable, "-m", "scripts.ready", "site.build", str(out), "--root",
+                             str(package.root)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    site.stdin.write(GO)
+    site.stdin.flush()
+    written = out / "docs" / "tables" / "meetings.md"
+    deadline = time.monotonic() + 60
+    while not written.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert written.exists() and site.poll() is None and not (out / "site").exists()
+    (tmp_path / "downloads").rename(out / "downloads")
+    site.stdin.write(DONE)
+    site.stdin.close()
+    assert site.wait(timeout=120) == 0, site.stderr.read()
+    assert (out / "site" / "downloads" / "index.html").is_file()

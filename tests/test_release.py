@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from frictionless import validate
 
-from scripts import build, release
+from scripts import build, manifest, release
+from scripts.identity import load_release
 from scripts.package import DESCRIPTOR, ROOT, load_package
 
 PACKAGE = load_package(ROOT)
@@ -91,3 +93,12 @@ def test_a_release_without_build_outputs_asks_for_a_build_first(tmp_path):
     with pytest.raises(FileNotFoundError, match="run `python -m scripts.build` first"):
         release.release(PACKAGE, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_downloads_published_are_the_planned_ones_by_kind_name_and_order(committed_release):
+    """The site writes its pages from `manifest.plan` while the release runs; the release then publishes exactly
+    those files, adding only their sizes and digests."""
+    planned = manifest.plan(PACKAGE, load_release(PACKAGE))
+    published = manifest.read(committed_release.parent / "downloads").files
+    assert [replace(f, bytes=0, sha256="") for f in published] == planned
+    assert all(f.bytes > 0 and len(f.sha256) == 64 for f in published)

@@ -19,12 +19,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import yaml
 
-from scripts import manifest
+from scripts import manifest, ready
 from scripts.build import DATABASE
 from scripts.children import dies_with_me
 from scripts.files import NotRegular, copy_tree
@@ -43,7 +44,11 @@ CONFIG = ROOT / "mkdocs.yml"
 SITE_CONFIG = "mkdocs.yml"  # OUT/mkdocs.yml: the staged configuration MkDocs builds from
 BLOCKS = "site-blocks"  # OUT/site-blocks: the lists of rows that MkDocs does not parse (`context.Blocks`)
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-PAGE_FAMILIES = (tables, timeline, commitments, pages, shell, map, console, feed)
+# The page families in two turns. The first needs only the names of the downloads (`planned`), and is written while
+# the release stage makes them (`scripts.pipeline.OVERLAPS`); the second gives their sizes, as the downloads block
+# does (`fill_markers`).
+PAGE_FAMILIES = (tables, timeline, commitments, pages, shell, map, feed)
+AFTER_RELEASE = (console,)
 
 
 def fill_markers(folder: Path, generated: dict) -> None:
@@ -56,6 +61,20 @@ def fill_markers(folder: Path, generated: dict) -> None:
         if unknown:
             raise RuntimeError(f"{page.relative_to(folder)}: no generator for marker(s) {sorted(unknown)}")
         page.write_text(MARKER.sub(lambda m: generated[m.group(1)](), text), encoding="utf-8")
+
+
+def planned(package: Package) -> Manifest:
+    """The downloads the release stage will publish, by name and kind, before it has (their sizes and digests
+    unknown): what the pages written while it runs need."""
+    release = load_release(package)
+    return Manifest(release.version, tuple(manifest.plan(package, release)))
+
+
+def write_pages(site: Site, stage: Path, families: tuple) -> None:
+    for family in families:
+        for name, text in family.write(site, stage).items():
+            (stage / name).parent.mkdir(parents=True, exist_ok=True)
+            (stage / name).write_text(text, encoding="utf-8")
 
 
 def copy_downloads(out: Path, folder: Path) -> Manifest:
@@ -94,12 +113,12 @@ def staged(root: Path, out: Path) -> Iterator[tuple[Site, Path]]:
     copy_tree(DOCS, stage, "docs")
     config = themed(site_config(package, stage, out / "site"), out)
     with locked_connection(database) as db:
-        site = Site(package, db, copy_downloads(out, stage / "downloads"), out, Blocks(out / BLOCKS))
+        site = Site(package, db, planned(package), out, Blocks(out / BLOCKS))
         (stage / "tables").mkdir(exist_ok=True)
-        for family in PAGE_FAMILIES:
-            for name, text in family.write(site, stage).items():
-                (stage / name).parent.mkdir(parents=True, exist_ok=True)
-                (stage / name).write_text(text, encoding="utf-8")
+        write_pages(site, stage, PAGE_FAMILIES)
+        ready.previous_done()  # in `make build`, the release stage runs meanwhile: its downloads come next
+        site = replace(site, manifest=copy_downloads(out, stage / "downloads"))
+        write_pages(site, stage, AFTER_RELEASE)
         fill_markers(stage, blocks.blocks(site, root, config.get("site_url") or ""))
         path = out / SITE_CONFIG
         path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
