@@ -7,7 +7,9 @@ Why each step:
   symlink (whose target could be any file on the machine) or a special file stops the build (`scripts.files`).
 - The build stage reads only the snapshot, so it runs beside validation, its output held back; if the package
   is not valid it is killed unseen, and nothing it wrote is published. The later stages start then too, but only
-  import their code and wait for their turn (`scripts.ready`): their imports overlap the stages before them.
+  import their code and wait for their turn (`scripts.ready`): their imports overlap the stages before them. The
+  site's turn comes with the release's (`OVERLAPS`): it writes its pages from the database while the release is
+  made, and is told when the release's downloads are there.
 - Stages write into `.staging-*/out`. That folder becomes `build/releases/<n>`, and `build/current` (a symlink)
   is pointed at it with one `os.replace`: readers see the old release or the new one, never a mix, whatever
   kills the build. `build/<name>` (the database, `parquet/`, `site/`, ...) are symlinks to `current/<name>`.
