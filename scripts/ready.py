@@ -40,4 +40,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Run as `scripts.ready`, the module the stage imports, not as `__main__` (a second copy of this file): the
+    # stage's `previous_done` reads what `main` sets.
+    from scripts import ready
+
+    sys.exit(ready.main(sys.argv[1:]))

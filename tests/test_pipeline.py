@@ -13,6 +13,7 @@ import pytest
 from scripts.package import ROOT
 from scripts.pipeline import publish, run
 from scripts.ready import DONE, GO
+from scripts.site import feed
 from tests.conftest import build_and_release as build_and_release_stages
 
 
@@ -118,12 +119,13 @@ def test_a_site_told_to_go_before_the_release_is_done_writes_its_pages_then_wait
                             stderr=subprocess.PIPE, text=True)
     site.stdin.write(GO)
     site.stdin.flush()
-    written = out / "docs" / "tables" / "meetings.md"
+    last_written = out / "docs" / feed.FEED  # the last page family written before the downloads are needed
     deadline = time.monotonic() + 60
-    while not written.exists() and time.monotonic() < deadline:
+    while not last_written.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)
-    assert written.exists() and site.poll() is None and not (out / "site").exists()
+    time.sleep(2)  # a stage that did not wait would have failed by now, the downloads missing
+    assert (out / "docs" / "tables" / "meetings.md").exists() and site.poll() is None
+    assert not (out / "docs" / "downloads").exists() and not (out / "site").exists()
     (tmp_path / "downloads").rename(out / "downloads")
     site.stdin.write(DONE)
     site.stdin.close()
