@@ -41,7 +41,7 @@ def test_mkdocs_stopped_by_a_full_disk_is_one_line(tmp_path):
                                       "config['site_dir'] + '/index.html')\n")
     (tmp_path / "mkdocs.yml").write_text("site_name: Full\nhooks: [full.py]\n")
     with pytest.raises(site_build.MkDocsFailed) as raised:
-        with site_build.mkdocs_running(tmp_path / "mkdocs.yml"):
+        with site_build.MkDocs(tmp_path / "mkdocs.yml") as mkdocs, mkdocs.running():
             pass
     assert (raised.value.reported, raised.value.why) == (
         [], f"mkdocs stopped: OSError: [Errno {errno.ENOSPC}] {FULL}: '{tmp_path}/site/index.html'")
@@ -53,7 +53,7 @@ def test_a_warning_stops_mkdocs_and_is_shown_before_the_line_that_says_so(tmp_pa
     (tmp_path / "docs" / "index.md").write_text("# Home\n\n[gone](missing.md)\n")
     (tmp_path / "mkdocs.yml").write_text("site_name: Strict\n")
     with pytest.raises(site_build.MkDocsFailed) as raised:
-        with site_build.mkdocs_running(tmp_path / "mkdocs.yml"):
+        with site_build.MkDocs(tmp_path / "mkdocs.yml") as mkdocs, mkdocs.running():
             pass
     assert (raised.value.reported, raised.value.why) == ([
         "WARNING -  Doc file 'index.md' contains a link 'missing.md', but the target is not found among documentation "

@@ -33,7 +33,6 @@ from scripts.identity import load_release
 from scripts.manifest import Manifest, ManifestError
 from scripts.package import ROOT, Package, PackageError, load_package
 from scripts.query import locked_connection
-from scripts.ready import GO
 from scripts.site import blocks, commitments, console, feed, map, pages, records, shell, tables, timeline
 from scripts.site.context import Blocks, Site
 from scripts.site.html import page_url
@@ -170,7 +169,7 @@ class MkDocs:
         hides them from strict mode too, so that nothing stops the build); a crash (a full disk, say) is its last
         line, never its traceback."""
         with contextlib.suppress(BrokenPipeError):  # it ended early: its exit status says why
-            self.process.stdin.write(GO)
+            self.process.stdin.write(ready.GO)
             self.process.stdin.close()
         try:
             yield
@@ -184,13 +183,6 @@ class MkDocs:
         if any(line.startswith("Traceback (most recent call last)") for line in output):
             raise MkDocsFailed([], f"mkdocs stopped: {output[-1].strip()}")
         raise MkDocsFailed(output, "mkdocs build --strict reported the problems above")
-
-
-@contextlib.contextmanager
-def mkdocs_running(config: Path) -> Iterator[None]:
-    """`mkdocs build --strict` on a configuration that is already written, running while the body works."""
-    with MkDocs(config) as mkdocs, mkdocs.running():
-        yield
 
 
 def build_site(root: Path, out: Path) -> Path:
