@@ -231,16 +231,28 @@ def load_table(cursor: duckdb.DuckDBPyConnection, table: Table, statements: list
     return rows
 
 
+def critical_first(ordered: list[Table], deferred: set[tuple[str, str]]) -> list[str]:
+    """The tables' names, those heading the longest chain of loads first: a table's weight is its CSV's size plus
+    the largest weight among the tables that wait for it (`references`). Two loaders taking the heaviest ready table
+    first do not end with one table loading alone while the other loader idles."""
+    weights: dict[str, int] = {}
+    for table in reversed(ordered):  # each table's dependents come after it in creation order
+        waiting = [weights[t.name] for t in ordered if table.name in references(t, deferred) and t.name in weights]
+        weights[table.name] = table.file.stat().st_size + max(waiting, default=0)
+    return sorted(weights, key=lambda name: -weights[name])
+
+
 def load_tables(con: duckdb.DuckDBPyConnection, package: Package, enums: dict, previous: bool, at_once: int,
                 loaded_one: Callable[[Table], None]) -> None:
-    """Every table in creation order, each once the tables it references are loaded and keyed; `loaded_one(table)` as
-    each is done, `at_once` tables at a time. DuckDB inserts into a table with a foreign key (which it indexes) on
-    one core, so the tables of a large package (`is_large`) load two at a time; their blocks then interleave in the
-    file in whichever order they are written, which a large file's are anyway (see the module's docstring). One at a
-    time, the order is `creation_order` and the file byte-identical across builds."""
+    """Every table, each once the tables it references are loaded and keyed; `loaded_one(table)` as each is done,
+    `at_once` tables at a time. DuckDB inserts into a table with a foreign key (which it indexes) on one core, so the
+    tables of a large package (`is_large`) load two at a time, heaviest chain first (`critical_first`); their blocks
+    then interleave in the file in whichever order they are written, which a large file's are anyway (see the
+    module's docstring). One at a time, the order is `creation_order` and the file byte-identical across builds."""
     ordered, deferred = creation_order(package)
     tables = {table.name: (table, table_statements(package, table, enums, deferred)) for table in ordered}
-    pending, running, loaded = list(tables), {}, {}
+    pending = critical_first(ordered, deferred) if at_once > 1 else list(tables)
+    running, loaded = {}, {}
     with ThreadPoolExecutor(max_workers=at_once) as loader:
         while pending or running:
             ready = [name for name in pending if references(tables[name][0], deferred) <= loaded.keys()]
@@ -258,10 +270,12 @@ def load_tables(con: duckdb.DuckDBPyConnection, package: Package, enums: dict, p
 def write_database(package: Package, path: Path, parquet: Path) -> None:
     """The database at path, and each table's Parquet file in the folder `parquet`, copied from the database
     by a cursor of its own as soon as the table is loaded (`load_tables`): the next table's inserts check its keys
-    on one core, the copy uses the other."""
+    on one core, the copy uses the other. The inputs' digest (`metadata.inputs_digest`) is worked out meanwhile."""
     release, enums, large = load_release(package), enum_types(package), is_large(package)
     parquet.mkdir(parents=True)
-    with duckdb.connect(str(path), config=storage_config(large)) as con, ThreadPoolExecutor(max_workers=1) as copier:
+    with duckdb.connect(str(path), config=storage_config(large)) as con, ThreadPoolExecutor(max_workers=1) as copier, \
+            ThreadPoolExecutor(max_workers=1) as hasher:
+        digest = hasher.submit(metadata.inputs_digest, package)  # hashing runs outside the GIL, beside the loads
         reader, copies = con.cursor(), []
         con.execute(f"ATTACH ':memory:' AS {TEXTS}")
         for statement in type_sql(enums):
@@ -279,7 +293,7 @@ def write_database(package: Package, path: Path, parquet: Path) -> None:
         con.execute("COMMIT")
         views = create_views(con, package)  # by trial, each failure its own rolled-back statement
         con.execute("BEGIN TRANSACTION")
-        describe_database(con, package, release, views)
+        describe_database(con, package, release, views, digest.result())
         con.execute("COMMIT")
         for future in copies:
             future.result()

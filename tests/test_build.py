@@ -362,6 +362,20 @@ def test_a_large_package_loads_two_tables_at_a_time_into_the_same_database(commi
     assert content(large) == content(committed_database)
 
 
+def test_a_large_package_starts_the_table_heading_the_heaviest_chain_of_loads_first(package):
+    """meetings is small, but provisions, the largest table, waits for documents, which waits for meetings: meetings
+    goes before claims, larger than it, which creation order puts first and nothing waits for."""
+    package.set("claims", 0, summary="Said the maps were about a quarter accurate. " * 20)
+    with package.csv("provisions").open("a", encoding="utf-8") as f:
+        f.write("x" * 100_000)  # only the files' sizes are weighed
+    ordered, deferred = ddl.creation_order(load_package(package.root))
+    names = [t.name for t in ordered]
+    assert names.index("claims") < names.index("meetings")
+    assert package.csv("meetings").stat().st_size < package.csv("claims").stat().st_size
+    order = build.critical_first(ordered, deferred)
+    assert order.index("meetings") < order.index("documents") < order.index("claims")
+
+
 def test_pinned_identifier_depends_on_the_content_only(tmp_path):
     first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     with duckdb.connect(str(first), config=metadata.STORAGE) as con:
