@@ -20,8 +20,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from scripts import query_bench
 from scripts.package import ROOT, load_package
-from tests.acceptance import LOCAL, WIDTHS
+from scripts.query_bench import CHROMIUM
+from tests.acceptance import OFFLINE, WIDTHS, record_requests
 
 URL_A = "https://news.example.org/handover-and-release"
 URL_B = "https://example.org/statements/ministers-meeting"
@@ -208,8 +210,7 @@ def committed_release(committed_build: Path, tmp_path_factory: pytest.TempPathFa
 
 # --- browser tests: one site per run; one server and one Chromium per worker ----------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [*query_bench.CHROMIUM_ARGS, OFFLINE]
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 PLANTED_MEETING = {"meeting_id": "mtg-9999", "date_start": "2021-01-01", "date_precision": "day", "status": "held",
                    "level": "other", "format": "bilateral", "summary": XSS, "record_status": "provisional"}
@@ -320,17 +321,10 @@ def db(real_build):
 
 
 def open_tab(browser, width_name: str):
-    """A browser tab at one width; any request that would leave the site is refused and remembered."""
+    """A browser tab at one width; any request that would leave the site fails and is remembered."""
     context = browser.new_context(viewport={"width": WIDTHS[width_name], "height": 900})
     outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(LOCAL):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-    context.route("**/*", route)
+    record_requests(context, outside)
     page = context.new_page()
     page.width_name, page.outside = width_name, outside
     return context, page

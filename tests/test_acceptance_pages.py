@@ -23,7 +23,7 @@ class Visit:
     figures: list[int] = field(default_factory=list)  # the right edge of each map, chart and image, px
     problems: list[str] = field(default_factory=list)  # console errors, script errors, failed requests
     dialogs: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)  # requests to another host (refused)
+    outside: list[str] = field(default_factory=list)  # requests to another host (they fail: acceptance.OFFLINE)
 
 
 def visited_pages(real_pages) -> list[str]:
@@ -39,22 +39,15 @@ def visits(browser, real_base, real_pages) -> dict[str, Visit]:
     found: dict[str, Visit] = {}
     now = Visit()
 
-    def route(r):
-        if r.request.url.startswith(LOCAL):
-            r.continue_()
-        else:
-            now.outside.append(r.request.url)
-            r.abort()
-
     def dialog(d):
         now.dialogs.append(d.message)
         d.dismiss()
 
-    context.route("**/*", route)
+    context.on("request", lambda r: r.url.startswith(LOCAL) or now.outside.append(r.url))
     page.on("console", lambda m: m.type == "error" and now.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: now.problems.append(f"script error: {e}"))
     page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and now.problems.append(
-        f"request failed: {r.url} ({r.failure})"))  # aborted: cancelled as the page moved on, or refused above
+        f"request failed: {r.url} ({r.failure})"))  # aborted: cancelled as the page moved on
     page.on("dialog", dialog)
     for path in visited_pages(real_pages):
         found[path] = now = Visit()

@@ -9,11 +9,11 @@ downloads one.
 from __future__ import annotations
 
 import csv
-from urllib.parse import urlsplit
 
 import pytest
 
 from scripts.package import ROOT, load_package
+from tests.acceptance import record_requests
 
 pytestmark = pytest.mark.browser  # the site is made once per run (conftest.made_once), whichever worker asks
 
@@ -26,20 +26,11 @@ def rows(table: str) -> list[dict]:
 
 @pytest.fixture
 def page(browser, base):
-    """A page whose every request to another host is refused and recorded."""
+    """A page whose every request to another host is recorded (it fails: `acceptance.OFFLINE`)."""
     context = browser.new_context()
     page = context.new_page()
     page.left_site = []
-    local = urlsplit(base).netloc
-
-    def route(r):
-        if urlsplit(r.request.url).netloc != local and not r.request.url.startswith(("data:", "blob:")):
-            page.left_site.append(r.request.url)
-            r.abort()
-        else:
-            r.continue_()
-
-    context.route("**/*", route)
+    record_requests(context, page.left_site)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     yield page
