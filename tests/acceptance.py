@@ -99,8 +99,8 @@ def layout_risks(found: list[Page], per_kind: int = 1) -> list[str]:
 
 
 def record_requests(context, outside: list[str], every: list[str] | None = None):
-    """The context (a browser context or page), appending to `outside` the address of each request of its pages and
-    their workers that would leave the site (it fails: `OFFLINE`), and to `every` the address of each request."""
+    """The context (a browser context, or a page), appending to `outside` the address of each request of its pages
+    and their workers that would leave the site (it fails: `OFFLINE`), and to `every` the address of each request."""
     def seen(request) -> None:
         if every is not None:
             every.append(request.url)
@@ -171,17 +171,17 @@ LOAD_TIMEOUT = 180_000
 
 
 class Console:
-    """The Query page in one tab, with every request of the page and its workers recorded (`record_requests`: any
-    to another host fails), and its errors and dialogs."""
+    """The Query page in a new tab of the browser context, with every request of the page and its workers recorded
+    (`record_requests`: any to another host fails), and its errors and dialogs. Tabs of one context share its
+    cache, as a reader's do: a tab opened after another fetches DuckDB and the database from the cache."""
 
     def __init__(self, context, base: str, arrive: str = ""):
         self.requests: list[str] = []
         self.outside: list[str] = []
         self.problems: list[str] = []
         self.dialogs: list[str] = []
-        record_requests(context, self.outside, self.requests)
         self.context = context
-        self.page = context.new_page()
+        self.page = record_requests(context.new_page(), self.outside, self.requests)
         self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("dialog", self.on_dialog)

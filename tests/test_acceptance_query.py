@@ -26,19 +26,25 @@ def database(real_build):
 
 
 @pytest.fixture(scope="module")
-def page(browser, real_base):
-    """The Query page opened by a link with a query in its address."""
+def context(browser):
     context = browser.new_context(accept_downloads=True)
-    yield Console(context, real_base, f"#sql={quote(FIRST, safe='')}")
+    yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def page(context, real_base):
+    """The Query page opened by a link with a query in its address."""
+    return Console(context, real_base, f"#sql={quote(FIRST, safe='')}")
 
 
 @pytest.fixture
-def fresh(browser, real_base):
-    """A tab of its own, for a test that needs a page that has run nothing."""
-    context = browser.new_context(accept_downloads=True)
-    yield lambda arrive="": Console(context, real_base, arrive)
-    context.close()
+def fresh(context, real_base):
+    """A tab of its own, for a test that needs a page that has run nothing (its own DuckDB, the cache shared)."""
+    tabs = []
+    yield lambda arrive="": tabs.append(Console(context, real_base, arrive)) or tabs[-1]
+    for tab in tabs:
+        tab.page.close()
 
 
 def cookbook() -> list:
