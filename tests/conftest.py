@@ -22,7 +22,6 @@ import pytest
 
 from scripts import query_bench
 from scripts.package import ROOT, load_package
-from scripts.query_bench import CHROMIUM
 from tests.acceptance import OFFLINE, WIDTHS, record_requests
 
 URL_A = "https://news.example.org/handover-and-release"
@@ -210,7 +209,7 @@ def committed_release(committed_build: Path, tmp_path_factory: pytest.TempPathFa
 
 # --- browser tests: one site per run; one server and one Chromium per worker ----------------------------------------
 
-CHROMIUM_ARGS = [*query_bench.CHROMIUM_ARGS, OFFLINE]
+CHROMIUM, CHROMIUM_ARGS = query_bench.CHROMIUM, [*query_bench.CHROMIUM_ARGS, OFFLINE]
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 PLANTED_MEETING = {"meeting_id": "mtg-9999", "date_start": "2021-01-01", "date_precision": "day", "status": "held",
                    "level": "other", "format": "bilateral", "summary": XSS, "record_status": "provisional"}

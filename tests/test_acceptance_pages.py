@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.acceptance import LOCAL, WIDTHS, count_requests, layout_risks, settle
+from tests.acceptance import WIDTHS, count_requests, layout_risks, record_requests, settle
 
 pytestmark = pytest.mark.acceptance
 
@@ -37,13 +37,13 @@ def visits(browser, real_base, real_pages) -> dict[str, Visit]:
     context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 844}, is_mobile=True, has_touch=True)
     page = count_requests(context.new_page())
     found: dict[str, Visit] = {}
-    now = Visit()
+    now, outside = Visit(), []
+    record_requests(context, outside)
 
     def dialog(d):
         now.dialogs.append(d.message)
         d.dismiss()
 
-    context.on("request", lambda r: r.url.startswith(LOCAL) or now.outside.append(r.url))
     page.on("console", lambda m: m.type == "error" and now.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: now.problems.append(f"script error: {e}"))
     page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and now.problems.append(
@@ -51,10 +51,12 @@ def visits(browser, real_base, real_pages) -> dict[str, Visit]:
     page.on("dialog", dialog)
     for path in visited_pages(real_pages):
         found[path] = now = Visit()
+        before = len(outside)
         response = page.goto(urljoin(real_base, path))
         if response.status != 200:
             now.problems.append(f"HTTP {response.status}")
         settle(page)
+        now.outside = outside[before:]
         now.width = page.evaluate("() => document.documentElement.scrollWidth")
         now.figures = [round(r) for r in page.eval_on_selector_all(
             FIGURES, "els => els.map(e => e.getBoundingClientRect().right)")]

@@ -42,7 +42,11 @@ def page(context, real_base):
 def fresh(context, real_base):
     """A tab of its own, for a test that needs a page that has run nothing (its own DuckDB, the cache shared)."""
     tabs = []
-    yield lambda arrive="": tabs.append(Console(context, real_base, arrive)) or tabs[-1]
+
+    def open_tab(arrive: str = "") -> Console:
+        tabs.append(Console(context, real_base, arrive))
+        return tabs[-1]
+    yield open_tab
     for tab in tabs:
         tab.page.close()
 

@@ -13,7 +13,6 @@ import csv
 import pytest
 
 from scripts.package import ROOT, load_package
-from tests.acceptance import record_requests
 
 pytestmark = pytest.mark.browser  # the site is made once per run (conftest.made_once), whichever worker asks
 
@@ -26,11 +25,9 @@ def rows(table: str) -> list[dict]:
 
 @pytest.fixture
 def page(browser, base):
-    """A page whose every request to another host is recorded (it fails: `acceptance.OFFLINE`)."""
+    """A page in a context of its own (a request to another host fails: `acceptance.OFFLINE`)."""
     context = browser.new_context()
     page = context.new_page()
-    page.left_site = []
-    record_requests(context, page.left_site)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     yield page
