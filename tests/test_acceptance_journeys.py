@@ -99,8 +99,8 @@ def test_a_journalist_finds_the_washington_meeting_with_its_documents_and_a_cita
     assert len(documents) >= 3
     search = reader.locator(".md-search__input")
     journey.click(reader.locator("label[for=__search]").first if reader.width_name == "phone" else search)
-    search.press_sequentially("Washington August 2025", delay=30)  # key by key, as a reader types: a query filled
-    # in one input event, while Material's search worker still loads its index, is never run
+    search.press_sequentially("Washington August 2025", delay=30)  # key by key, as a reader types: Material runs a
+    # query when a key goes up, not when a value is filled in at once
     journey.click(reader.locator(f".md-search-result__link[href*='records/{meeting_id}/']").first)
     text = visible(reader)
     assert all(title in text for title in documents)

@@ -101,6 +101,28 @@ def test_the_map_links_its_marks_to_records(base, page):
     assert "records/mmh-0002/" in aghdam.get_attribute("href")
 
 
+def search_worker(page):
+    """The page's search worker, once the page has handed it the index."""
+    worker = page.workers[0] if page.workers else page.wait_for_event("worker")
+    for _ in range(200):
+        if worker.evaluate("setup !== null"):
+            return worker
+        page.wait_for_timeout(50)
+    raise AssertionError("the search worker was never given the index")
+
+
+def test_a_page_view_builds_no_search_index_until_the_reader_searches(base, page):
+    page.goto(f"{base}records/trf-0013/")
+    worker = search_worker(page)
+    page.wait_for_timeout(300)
+    assert worker.evaluate("building") is None
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("Aghdam", delay=30)
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+    assert worker.evaluate("building !== null")
+
+
 def test_search_leads_to_record_pages(base, page):
     with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
         page.goto(base)

@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
@@ -192,3 +193,19 @@ def test_the_cite_page_gives_a_records_citation_as_its_page_does(built):
     example = cite_line(out / "site" / "cite" / "index.html")
     key = re.search(r"record ([a-z]+-\d+):", example).group(1)
     assert example == cite_line(out / "site" / "records" / key / "index.html")
+
+
+def test_every_page_hands_search_to_the_sites_worker_which_loads_materials(built):
+    site = built[1] / "site"
+    workers, materials = set(), set()
+    for page in site.rglob("*.html"):
+        found = re.search(r'<script id="__config" type="application/json">(.*?)</script>', page.read_text("utf-8"),
+                          re.S)
+        if found:  # addresses are relative, but absolute under the site's URL on the 404 page
+            worker = urljoin(f"{SITE_URL}{page.relative_to(site).as_posix()}", json.loads(found[1])["search"])
+            workers.add(worker.split("?")[0])
+            materials.add(urljoin(worker, parse_qs(urlsplit(worker).query)["material"][0]))
+    assert workers == {f"{SITE_URL}assets/theme/search.js"}
+    [material] = materials
+    assert re.fullmatch(rf"{SITE_URL}assets/javascripts/workers/search\.[0-9a-f]+\.min\.js", material)
+    assert (site / material.removeprefix(SITE_URL)).is_file()

@@ -9,6 +9,10 @@ title holding `</title><script>` stays text on every page.
 Every page also carries a Content-Security-Policy (a `<meta>`: a static site sends no headers) that runs only
 the site's own script files: the theme's inline scripts are moved to files by the overrides, and DuckDB-WASM on
 the Query page gets what it needs to compile WebAssembly and start its worker.
+
+Search runs in the site's own worker (`theme/assets/theme/search.js`, named by the overrides' `config` block): it
+loads Material's and has it index the site at the reader's first search, where Material indexes it as every page
+loads.
 """
 
 from __future__ import annotations
