@@ -3,11 +3,11 @@
 // as a page loads, and so does every page view, though few readers search: Material waits for a first search only
 // on file:// pages. This worker loads Material's, keeps the index the page sends, says at once that search is ready,
 // and hands the index to Material's worker when the reader first asks for something.
-const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;  // Material's SearchMessageType
+const READY = 1, QUERY = 2, RESULT = 3;  // Material's SearchMessageType (SETUP is 0)
 const listen = self.addEventListener.bind(self);
 const post = self.postMessage.bind(self);
 const handlers = [];  // Material's message handler
-let setup = null;  // the SETUP message, until the index is built
+let setup = null;  // the SETUP message, unread until the index is built
 let building = null;  // settles once Material's worker has built the index
 let built = () => {};
 
@@ -25,11 +25,13 @@ function index() {
 }
 
 listen("message", event => {
-  const { type, data } = event.data;
-  if (type === SETUP) {
-    setup = event;
+  if (!setup) {  // SETUP, the page's first message (it sends queries once told READY): its data, the index of
+    setup = event;  // the whole site, is copied into this worker only when read, so it is left unread here
     post({ type: READY });
-  } else if (type === QUERY && !building && !data.trim()) {
+    return;
+  }
+  const { type, data } = event.data;
+  if (type === QUERY && !building && !data.trim()) {
     post({ type: RESULT, data: { items: [] } });  // Material's answer to the empty query each page sends as it opens
   } else {
     index().then(() => handlers.forEach(handle => handle(event)));
