@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 import struct
 import subprocess
 import time
@@ -53,9 +54,9 @@ def checks_on(database: Path, table: str, column: str) -> list[str]:
 
 
 @pytest.fixture
-def writable_database(package, tmp_path) -> Path:
-    """A database of its own for a test that tries to change it."""
-    return built(package.root, tmp_path / "out")
+def writable_database(fixture_database, tmp_path) -> Path:
+    """A database of its own for a test that tries to change it: a copy of the fixture package's."""
+    return Path(shutil.copy(fixture_database, tmp_path / fixture_database.name))
 
 
 # Content
